@@ -1,0 +1,26 @@
+# Hyv's entry point. On a fresh Debian 12 machine:
+#   make run    installs everything, builds, and generates text with the bundled model
+#   make test   installs everything, builds, and runs every test
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PROMPT ?= The
+.PHONY: deps build wasm run test bench clean
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@$(BUILD)/hyv generate text --prompt "$(PROMPT)" --max-tokens 60 --seed 1
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

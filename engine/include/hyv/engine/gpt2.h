@@ -1,0 +1,78 @@
+// GPT-2 (decoder-only transformer), as published: token + position embeddings, n_layer blocks of
+// pre-LayerNorm causal self-attention and a GELU (tanh) MLP, final LayerNorm, lm_head tied to wte.
+//
+//   auto config = hyv::engine::parse_gpt2_config(config_json);              // config.json
+//   auto model = hyv::engine::Gpt2Model::load(config.value(), safetensors_bytes, WeightType::f32);
+//   hyv::engine::KvCache cache = model.value().make_cache(/*capacity_tokens=*/256);
+//   std::vector<float> logits(config.value().vocab_size);
+//   model.value().forward(cache, prompt_ids, logits, nullptr);   // prefill: matrix-matrix
+//   model.value().forward(cache, {&next_id, 1}, logits, nullptr); // decode: matrix-vector
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hyv/bytes.h"
+#include "hyv/status.h"
+#include "hyv/task_runner.h"
+
+namespace hyv::engine {
+
+struct Gpt2Config {
+  int n_layer = 12;
+  int n_head = 12;
+  int n_embd = 768;
+  int n_positions = 1024;
+  int vocab_size = 50257;
+  float layer_norm_epsilon = 1e-5f;
+  std::string activation_function = "gelu_new";
+  int bos_token_id = 50256;
+  int eos_token_id = 50256;
+};
+
+// Reads GPT2Config fields from config.json; errors name the field.
+Result<Gpt2Config> parse_gpt2_config(std::string_view config_json);
+
+enum class WeightType { f32, q8 };
+
+// Keys and values of every layer for the tokens seen so far. Plain data: it may be copied or
+// serialised between calls. Layout: [layer][position][n_embd] for k and for v.
+struct KvCache {
+  int n_layer = 0, n_embd = 0, capacity_tokens = 0;
+  int n_tokens = 0;  // positions filled
+  std::vector<float> k, v;
+};
+
+class Gpt2Model {
+ public:
+  // Weights from model.safetensors (F32, F16 or BF16; names with or without "transformer.").
+  // WeightType::q8 quantises the matrices to int8 with per-block scales at load time.
+  static Result<Gpt2Model> load(const Gpt2Config& config, Bytes safetensors, WeightType type);
+
+  const Gpt2Config& config() const;
+  WeightType weight_type() const;
+  int64_t parameter_count() const;
+
+  KvCache make_cache(int capacity_tokens) const;
+
+  // Runs tokens at positions [cache.n_tokens, cache.n_tokens + tokens.size()) and appends their
+  // keys/values to the cache. logits.size() == vocab_size: the last token's logits;
+  // logits.size() == tokens.size() * vocab_size: every token's logits, row by row.
+  // Errors: empty tokens, an id out of range, the cache or n_positions would overflow.
+  Status forward(KvCache& cache, std::span<const int32_t> tokens, std::span<float> logits,
+                 TaskRunner* runner) const;
+
+  Gpt2Model();
+  ~Gpt2Model();
+  Gpt2Model(Gpt2Model&&) noexcept;
+  Gpt2Model& operator=(Gpt2Model&&) noexcept;
+
+ private:
+  struct Impl;
+  Impl* impl_ = nullptr;
+};
+
+}  // namespace hyv::engine

@@ -1,0 +1,54 @@
+// Byte-level BPE tokenizer, identical to GPT-2's (and tiktoken's r50k_base) on the same files.
+//
+//   auto tok = hyv::engine::BpeTokenizer::from_vocab_merges(vocab_json, merges_txt);
+//   std::vector<int32_t> ids = tok.value().encode("Hello world");
+//   std::string text = tok.value().decode(ids);   // == "Hello world"
+//
+// Invalid UTF-8 in encode(): each byte that is not part of a valid sequence is pre-tokenized as a
+// character of its own (class "other"), so every byte string round-trips exactly:
+// decode(encode(s)) == s for all s. decode() returns raw bytes, which may be partial UTF-8 when ids
+// are a prefix of a longer sequence (streaming callers should use token_bytes and buffer).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hyv/status.h"
+
+namespace hyv::engine {
+
+class BpeTokenizer {
+ public:
+  // GPT-2's vocab.json (token -> id) and merges.txt (ranked pairs, optional "#version" line).
+  static Result<BpeTokenizer> from_vocab_merges(std::string_view vocab_json,
+                                                std::string_view merges_txt);
+  // A Hugging Face tokenizer.json with a BPE model and ByteLevel pre-tokenizer.
+  static Result<BpeTokenizer> from_tokenizer_json(std::string_view tokenizer_json);
+
+  // Special tokens such as <|endoftext|> are matched literally in the text and become their id.
+  std::vector<int32_t> encode(std::string_view text) const;
+  std::string decode(std::span<const int32_t> ids) const;
+  // The raw bytes one token stands for ("" for an unknown id).
+  std::string token_bytes(int32_t id) const;
+  std::optional<int32_t> token_id(std::string_view token) const;  // by its vocab.json string
+  int vocab_size() const;
+
+  // Serialised forms, for writing a trained tokenizer as a model folder.
+  std::string to_vocab_json() const;
+  std::string to_merges_txt() const;
+
+  BpeTokenizer();
+  ~BpeTokenizer();
+  BpeTokenizer(BpeTokenizer&&) noexcept;
+  BpeTokenizer& operator=(BpeTokenizer&&) noexcept;
+
+ private:
+  struct Impl;
+  Impl* impl_ = nullptr;
+};
+
+}  // namespace hyv::engine

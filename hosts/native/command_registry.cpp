@@ -1,0 +1,27 @@
+#include "command_registry.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace hyv::cli {
+namespace {
+
+std::vector<std::pair<std::string, Setup>>& registry() {
+  static std::vector<std::pair<std::string, Setup>> commands;
+  return commands;
+}
+
+}  // namespace
+
+Registration::Registration(std::string name, Setup setup) {
+  registry().emplace_back(std::move(name), std::move(setup));
+}
+
+void setup_all(CLI::App& app) {
+  auto& commands = registry();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [name, setup] : commands) setup(app);
+}
+
+}  // namespace hyv::cli

@@ -1,0 +1,39 @@
+// ThreadPool: the native host's TaskRunner. Workers are started once and reused for every
+// run(); the calling thread takes tasks too, so a pool of N uses N threads in all.
+// Invariant between run() calls: no task is queued and every worker waits on work_cv_.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "hyv/task_runner.h"
+
+namespace hyv::native {
+
+class ThreadPool final : public TaskRunner {
+ public:
+  explicit ThreadPool(int threads);
+  ~ThreadPool() override;
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int concurrency() const override { return static_cast<int>(workers_.size()) + 1; }
+  void run(int n_tasks, const std::function<void(int)>& fn) override;
+
+ private:
+  void worker_loop();
+  void drain();
+
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable work_cv_, done_cv_;
+  const std::function<void(int)>* fn_ = nullptr;
+  int next_ = 0, n_tasks_ = 0, finished_ = 0;
+  unsigned generation_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace hyv::native

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything Hyv needs on a fresh Debian 12 machine: Debian packages (apt) and the npm
+# packages in package.json (test and benchmark oracles). Skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  rapidjson-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  clang lld wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
+  nodejs npm python3 python3-numpy python3-torch
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "hyv: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages: only when package-lock.json changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "hyv: installing npm packages"
+  ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund --loglevel=error
+fi
