@@ -14,9 +14,9 @@ namespace hyv::engine {
 
 struct SamplingParams {
   float temperature = 0.8f;
-  int top_k = 40;        // <= 0: off
-  float top_p = 0.95f;   // >= 1: off
-  float min_p = 0.05f;   // <= 0: off
+  int top_k = 40;               // <= 0: off
+  float top_p = 0.95f;          // >= 1: off
+  float min_p = 0.05f;          // <= 0: off
   float repeat_penalty = 1.1f;  // 1: off
   float frequency_penalty = 0.0f;
   float presence_penalty = 0.0f;
@@ -31,5 +31,16 @@ Status validate(const SamplingParams& params);
 // scratch is reused between calls to avoid allocation.
 int32_t sample_token(std::span<float> logits, std::span<const int32_t> history,
                      const SamplingParams& params, Rng& rng, std::vector<float>& scratch);
+
+// Working memory for sample_token; reusing one across calls makes sampling allocation-free.
+struct SamplerScratch {
+  std::vector<int32_t> ids;     // candidate token ids, best first once sorted
+  std::vector<double> probs;    // their probabilities
+  std::vector<int32_t> counts;  // penalty window: (id, count) pairs, flattened
+};
+
+// The same draw as above, with ids and probabilities kept in scratch.
+int32_t sample_token(std::span<float> logits, std::span<const int32_t> history,
+                     const SamplingParams& params, Rng& rng, SamplerScratch& scratch);
 
 }  // namespace hyv::engine
