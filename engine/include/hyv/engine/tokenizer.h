@@ -7,7 +7,11 @@
 // Invalid UTF-8 in encode(): each byte that is not part of a valid sequence is pre-tokenized as a
 // character of its own (class "other"), so every byte string round-trips exactly:
 // decode(encode(s)) == s for all s. decode() returns raw bytes, which may be partial UTF-8 when ids
-// are a prefix of a longer sequence (streaming callers should use token_bytes and buffer).
+// are a prefix of a longer sequence (streaming callers should use token_bytes and buffer); ids that
+// are not in the vocabulary decode to nothing.
+//
+// Thread safety: every const method may run concurrently on one tokenizer. encode() keeps its cache
+// of word -> ids per call (texts of a few hundred bytes or more), so no state is shared.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hyv/status.h"
@@ -28,6 +33,12 @@ class BpeTokenizer {
                                                 std::string_view merges_txt);
   // A Hugging Face tokenizer.json with a BPE model and ByteLevel pre-tokenizer.
   static Result<BpeTokenizer> from_tokenizer_json(std::string_view tokenizer_json);
+  // From raw parts, as the trainer makes them: token_bytes[id] is the byte string of token id
+  // ("" for an unused id; all 256 single bytes must be present), merges in rank order as id pairs
+  // whose concatenation is a token, and special tokens (content, id) matched literally in text.
+  static Result<BpeTokenizer> from_parts(std::vector<std::string> token_bytes,
+                                         std::span<const std::pair<int32_t, int32_t>> merges,
+                                         std::span<const std::pair<std::string, int32_t>> specials);
 
   // Special tokens such as <|endoftext|> are matched literally in the text and become their id.
   std::vector<int32_t> encode(std::string_view text) const;
@@ -40,6 +51,8 @@ class BpeTokenizer {
   // Serialised forms, for writing a trained tokenizer as a model folder.
   std::string to_vocab_json() const;
   std::string to_merges_txt() const;
+  // A Hugging Face tokenizer.json (BPE model, ByteLevel pre-tokenizer and decoder), as GPT-2's.
+  std::string to_tokenizer_json() const;
 
   BpeTokenizer();
   ~BpeTokenizer();
