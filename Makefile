@@ -13,10 +13,15 @@ build: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The engine core for wasm32-wasi and the test module that Node runs: $(BUILD)/wasm/hyv_engine_test.wasm.
+wasm: deps
+	@cmake -S hosts/wasm -B $(BUILD)/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+	@cmake --build $(BUILD)/wasm -j $(JOBS)
+
 run: build
 	@$(BUILD)/hyv generate text --prompt "$(PROMPT)" --max-tokens 60 --seed 1
 
-test: build
+test: build wasm
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

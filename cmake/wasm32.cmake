@@ -68,4 +68,3 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_CXX_FLAGS_INIT "-fno-exceptions -msimd128")
 # A 1 MiB stack (wasm-ld's default is 64 KiB) so deep-ish call chains in the core are safe.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-mexec-model=reactor -Wl,-z,stack-size=1048576")
-set(CMAKE_EXECUTABLE_SUFFIX .wasm)

@@ -13,6 +13,7 @@
 
 #include "hyv/bytes.h"
 #include "hyv/engine/gpt2.h"
+#include "hyv/engine/model_folder.h"
 #include "hyv/engine/session.h"
 #include "hyv/engine/tokenizer.h"
 #include "hyv/status.h"
@@ -21,10 +22,7 @@
 
 namespace {
 
-struct LoadedModel {
-  hyv::engine::Gpt2Model model;
-  hyv::engine::BpeTokenizer tokenizer;
-};
+using hyv::engine::LoadedModel;
 
 std::vector<std::unique_ptr<LoadedModel>>& models() {
   static std::vector<std::unique_ptr<LoadedModel>> all;
@@ -48,23 +46,6 @@ std::string_view text(const uint8_t* data, uint32_t size) {
 LoadedModel* find_model(int32_t handle) {
   if (handle < 1 || static_cast<size_t>(handle) > models().size()) return nullptr;
   return models()[handle - 1].get();
-}
-
-hyv::Result<std::unique_ptr<LoadedModel>> load_model(std::string_view config_json,
-                                                     hyv::Bytes safetensors,
-                                                     std::string_view vocab_json,
-                                                     std::string_view merges_txt, bool q8) {
-  auto config = hyv::engine::parse_gpt2_config(config_json);
-  if (!config.ok()) return config.status().with_context("config.json");
-  auto model = hyv::engine::Gpt2Model::load(
-      config.value(), safetensors, q8 ? hyv::engine::WeightType::q8 : hyv::engine::WeightType::f32);
-  if (!model.ok()) return model.status().with_context("model.safetensors");
-  auto tokenizer = hyv::engine::BpeTokenizer::from_vocab_merges(vocab_json, merges_txt);
-  if (!tokenizer.ok()) return tokenizer.status().with_context("vocab.json/merges.txt");
-  auto loaded = std::make_unique<LoadedModel>();
-  loaded->model = std::move(model).value();
-  loaded->tokenizer = std::move(tokenizer).value();
-  return loaded;
 }
 
 // Runs the session to the end in steps of at most step_tokens tokens. Between steps the session is
@@ -118,10 +99,15 @@ HYV_EXPORT("hyv_model_load")
 int32_t hyv_model_load(const uint8_t* config, uint32_t config_len, const uint8_t* safetensors,
                        uint32_t safetensors_len, const uint8_t* vocab, uint32_t vocab_len,
                        const uint8_t* merges, uint32_t merges_len, int32_t quantize) {
-  auto loaded = load_model(text(config, config_len), hyv::Bytes(safetensors, safetensors_len),
-                           text(vocab, vocab_len), text(merges, merges_len), quantize == 1);
+  hyv::engine::ModelFolderFiles files;
+  files.config_json = hyv::Bytes(config, config_len);
+  files.safetensors = hyv::Bytes(safetensors, safetensors_len);
+  files.vocab_json = hyv::Bytes(vocab, vocab_len);
+  files.merges_txt = hyv::Bytes(merges, merges_len);
+  auto loaded = hyv::engine::load_model_folder(
+      files, quantize == 1 ? hyv::engine::WeightType::q8 : hyv::engine::WeightType::f32);
   if (!loaded.ok()) return fail(loaded.status());
-  models().push_back(std::move(loaded).value());
+  models().push_back(std::make_unique<LoadedModel>(std::move(loaded).value()));
   return static_cast<int32_t>(models().size());
 }
 
