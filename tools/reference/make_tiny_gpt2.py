@@ -14,7 +14,9 @@ Contents:
   model-bf16.safetensors                the same weights as BF16, without the prefix, plus an
                                         explicit lm_head.weight (equal to wte)
   reference/index.json + *.f32          per prompt: token ids, logits of every position (raw
-                                        little-endian float32, rows x vocab), 16 greedy tokens
+                                        little-endian float32, rows x vocab), 16 greedy tokens,
+                                        and the logits of the same model with its weights passed
+                                        through the engine's q8 quantisation (*.q8.f32)
 
 Weights are rounded to values that BF16 and F16 both hold exactly, so the three files carry identical
 numbers and one set of expected logits serves all of them. The init is wider than GPT-2's 0.02 so that
@@ -164,14 +166,19 @@ def write_safetensors(path, tensors):
 
 
 def q8_simulated(w):
-    """The weights after the engine's q8 round trip: int8, one scale per block of Q8_BLOCK inputs."""
+    """The weights after the engine's q8 round trip: int8, one scale per block of Q8_BLOCK inputs.
+
+    Scales and rounding are computed in float32 as the engine does (scale = max|w| / 127,
+    q = round-half-even(w / scale)), so the int8 values are the engine's own."""
     def quantize_rows(m):  # m: [out, in], blocks along in
-        out = np.empty_like(m)
+        m = m.astype(np.float32)
+        out = np.empty(m.shape, dtype=np.float64)
         for b in range(0, m.shape[1], Q8_BLOCK):
             block = m[:, b:b + Q8_BLOCK]
-            scale = np.abs(block).max(axis=1, keepdims=True) / 127.0
-            safe = np.where(scale == 0, 1.0, scale)
-            out[:, b:b + Q8_BLOCK] = np.round(block / safe) * scale
+            scale = np.abs(block).max(axis=1, keepdims=True) / np.float32(127)
+            safe = np.where(scale == 0, np.float32(1), scale)
+            q = np.clip(np.round(block / safe), -127, 127)
+            out[:, b:b + Q8_BLOCK] = q.astype(np.float64) * scale.astype(np.float64)
         return out
 
     q = dict(w)
@@ -282,7 +289,10 @@ def main():
         worst_q8 = max(worst_q8, float(np.abs(q8_full - full).max()))
         name = "prompt-%d.f32" % n
         full[:n].astype("<f4").tofile(os.path.join(out, "reference", name))
-        index["prompts"].append({"ids": ids, "logits": name, "rows": n, "greedy": continuation})
+        q8_name = "prompt-%d.q8.f32" % n
+        q8_full[:n].astype("<f4").tofile(os.path.join(out, "reference", q8_name))
+        index["prompts"].append({"ids": ids, "logits": name, "q8_logits": q8_name, "rows": n,
+                                 "greedy": continuation})
     index["notes"] = {
         "min_top1_top2_margin_on_greedy_path": round(float(min_margin), 4),
         "q8_block%d_weights_max_abs_logit_diff" % Q8_BLOCK: round(worst_q8, 4),

@@ -29,14 +29,33 @@ struct Gpt2Config {
   int vocab_size = 50257;
   float layer_norm_epsilon = 1e-5f;
   std::string activation_function = "gelu_new";
-  int bos_token_id = 50256;
-  int eos_token_id = 50256;
+  int bos_token_id = 50256;  // -1: none
+  int eos_token_id = 50256;  // -1: none
+  int n_inner = 0;           // MLP width; 0 means 4 * n_embd (GPT2Config's n_inner = null)
 };
 
-// Reads GPT2Config fields from config.json; errors name the field.
+// Reads GPT2Config fields from config.json; errors name the field. n_positions may be given as
+// n_ctx. activation_function: "gelu_new", "gelu_pytorch_tanh" and "gelu_fast" are the tanh form,
+// "gelu" the exact erf form; others are refused. Absent bos/eos ids default to 50256 when that is
+// inside the vocabulary, else to -1 (none).
 Result<Gpt2Config> parse_gpt2_config(std::string_view config_json);
 
+// Checks sizes (positive, n_embd divisible by n_head), the activation and the special token ids.
+Status validate_gpt2_config(const Gpt2Config& config);
+
+// f32: weights as float. q8: every matrix (attention, MLP, lm_head/wte) as int8 with one float
+// scale per block of 32 inputs; |w - q * scale| <= max|w in block| / 254. Activations entering a
+// q8 matrix are rounded to int16 with one scale per token (relative error <= 2^-16 of the token's
+// largest value), so int8 x int16 products sum exactly in int32.
 enum class WeightType { f32, q8 };
+
+// Working memory of Gpt2Model::forward. It lives with the cache so that a decode step allocates
+// nothing and one model serves many caches (and threads) at once. It is not state: it never
+// needs serialising, and a copy or a cleared one works as well.
+struct ForwardScratch {
+  std::vector<float> f32;
+  std::vector<int16_t> i16;
+};
 
 // Keys and values of every layer for the tokens seen so far. Plain data: it may be copied or
 // serialised between calls. Layout: [layer][position][n_embd] for k and for v.
@@ -44,6 +63,7 @@ struct KvCache {
   int n_layer = 0, n_embd = 0, capacity_tokens = 0;
   int n_tokens = 0;  // positions filled
   std::vector<float> k, v;
+  ForwardScratch scratch;
 };
 
 class Gpt2Model {
@@ -60,8 +80,13 @@ class Gpt2Model {
 
   // Runs tokens at positions [cache.n_tokens, cache.n_tokens + tokens.size()) and appends their
   // keys/values to the cache. logits.size() == vocab_size: the last token's logits;
-  // logits.size() == tokens.size() * vocab_size: every token's logits, row by row.
-  // Errors: empty tokens, an id out of range, the cache or n_positions would overflow.
+  // logits.size() == tokens.size() * vocab_size: every token's logits, row by row;
+  // logits empty: none (a prefill whose logits are not needed skips the lm_head).
+  // Errors: empty tokens, an id out of range, the cache or n_positions would overflow, a cache
+  // made for another model; on error the cache is unchanged.
+  // The whole prompt is one matrix-matrix pass per block of up to 64 tokens; one token is a
+  // matrix-vector pass. With a runner, matrix rows and attention heads are split across
+  // runner->concurrency() tasks; the result is bit-identical with or without a runner.
   Status forward(KvCache& cache, std::span<const int32_t> tokens, std::span<float> logits,
                  TaskRunner* runner) const;
 

@@ -1,0 +1,86 @@
+// Kernels: the arithmetic of the engine's models as plain functions over row-major arrays.
+//
+//   // out[t][r] = bias[r] + sum_k in[t][k] * w[r][k]   for t < tokens, r < rows
+//   kernels::matmul_f32(out, in, w, bias, tokens, rows, cols, /*accumulate=*/false, runner);
+//
+// Paths: AVX2/FMA natively (the core is compiled for x86-64-v3), a scalar fallback everywhere
+// else (wasm32 included, where the compiler may auto-vectorise it). A kernel given a TaskRunner
+// splits its output rows across runner->concurrency() tasks. Each output element is computed by
+// the same instructions in the same order whatever the split, so results are bit-identical with
+// and without a runner (but not between the AVX2 and the scalar path).
+//
+// Matrix layout: a weight matrix is [rows][cols] with row r holding output r's weights, so one
+// output reads one contiguous row (Hugging Face Conv1D's (in, out) layout is transposed at load).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hyv/task_runner.h"
+
+namespace hyv::engine::kernels {
+
+// Runs f(i) for i in [0, n_tasks) on runner (inline without one). f is passed by pointer, so the
+// std::function that TaskRunner takes stays in its inline buffer: no allocation per call.
+template <class F>
+void parallel_for(TaskRunner* runner, int n_tasks, const F& f) {
+  if (runner == nullptr || n_tasks <= 1) {
+    for (int i = 0; i < n_tasks; ++i) f(i);
+    return;
+  }
+  const F* fp = &f;
+  runner->run(n_tasks, [fp](int i) { (*fp)(i); });
+}
+
+// Number of tasks worth splitting `work` multiply-adds into (1 without a runner or for small work).
+int task_count(TaskRunner* runner, int64_t work);
+
+// out: [tokens][rows], in: [tokens][cols], w: [rows][cols], bias: [rows] or nullptr.
+// out[t][r] = (accumulate ? out[t][r] : 0) + bias[r] + dot(in[t], w[r]).
+// Tokens are taken in blocks so that each weight row is read from memory once per block.
+void matmul_f32(float* out, const float* in, const float* w, const float* bias, int tokens,
+                int rows, int cols, bool accumulate, TaskRunner* runner);
+
+// int8 weights, one float scale per block of kQ8Block consecutive inputs of a row:
+// w[r][k] ~= q[r][k] * scales[r][k / kQ8Block], with |error| <= max|w in the block| / 254.
+inline constexpr int kQ8Block = 32;
+
+struct Q8Matrix {
+  int rows = 0, cols = 0;
+  int padded_cols = 0;        // cols rounded up to kQ8Block; q is zero beyond cols
+  std::vector<int8_t> q;      // [rows][padded_cols]
+  std::vector<float> scales;  // [rows][padded_cols / kQ8Block]
+};
+
+Q8Matrix quantize_q8(const float* w, int rows, int cols);        // w: [rows][cols]
+void dequantize_row_q8(const Q8Matrix& m, int row, float* out);  // out: [cols]
+
+// Activations entering a q8 matmul: x[t][k] ~= x_q[t][k] * x_scale[t] with x_scale[t] =
+// max_k |x[t][k]| / 32767 (rounding error <= x_scale / 2). x_q: [tokens][padded_cols], zero-padded.
+void quantize_i16(int16_t* x_q, float* x_scale, const float* in, int tokens, int cols,
+                  int padded_cols);
+
+// As matmul_f32, with w in q8 and the input from quantize_i16. Within a block, int8 x int16
+// products sum exactly in int32; blocks are scaled and summed in float.
+void matmul_q8(float* out, const int16_t* in_q, const float* in_scale, const Q8Matrix& w,
+               const float* bias, int tokens, bool accumulate, TaskRunner* runner);
+
+// out, in: [tokens][cols]; gamma, beta: [cols]. out may equal in.
+void layer_norm(float* out, const float* in, const float* gamma, const float* beta, int tokens,
+                int cols, float eps);
+
+// In place over n values: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), GPT-2's "gelu_new".
+void gelu_tanh(float* x, size_t n);
+// In place: 0.5 x (1 + erf(x / sqrt(2))), Hugging Face's "gelu".
+void gelu_erf(float* x, size_t n);
+
+float dot(const float* a, const float* b, int n);
+
+// One head, one query. out[d] = sum_j p_j v_j[d] with p = softmax_j(scale * dot(q, k_j)) over
+// j < n_keys, k_j = k + j * stride and v_j = v + j * stride. Softmax in float, max-subtracted.
+// scores: [n_keys] working memory. out, q: [head_dim].
+void attend(float* out, const float* q, const float* k, const float* v, size_t stride, int n_keys,
+            int head_dim, float scale, float* scores);
+
+}  // namespace hyv::engine::kernels

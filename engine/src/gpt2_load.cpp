@@ -1,0 +1,238 @@
+// model.safetensors of a Hugging Face GPT-2 checkpoint -> Gpt2Weights.
+//
+// Names: "wte.weight", "h.0.attn.c_attn.weight", ... with or without the "transformer." prefix
+// (GPT2LMHeadModel vs GPT2Model). The causal-mask buffers h.N.attn.bias / h.N.attn.masked_bias
+// and any other unknown tensor are ignored. Conv1D weights are stored (in, out) and transposed
+// here to [out][in]. "lm_head.weight", when present and different from wte, is used as is.
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "gpt2_weights.h"
+#include "hyv/engine/safetensors.h"
+#include "str_cat.h"
+
+namespace hyv::engine {
+namespace {
+
+constexpr std::string_view kPrefix = "transformer.";
+
+class TensorSource {
+ public:
+  explicit TensorSource(const SafetensorsFile& file) : file_(file) {}
+
+  // The tensor `name` (tried with the prefix first), whose shape must equal `shape`; `formula`
+  // says which config fields imply that shape, for the message.
+  Result<const TensorView*> get(const std::string& name, const std::vector<int64_t>& shape,
+                                const std::string& formula) const {
+    const TensorView* t = find(name);
+    if (t == nullptr) {
+      return Status::Error("model.safetensors has no tensor '" + name + "' (nor '" +
+                           std::string(kPrefix) + name +
+                           "'): not a GPT-2 checkpoint, or an incomplete one");
+    }
+    if (t->shape != shape) {
+      return Status::Error("tensor '" + t->name + "' has shape " + shape_string(t->shape) +
+                           " but config.json implies " + formula + " = " + shape_string(shape) +
+                           ": the weights do not belong to this config");
+    }
+    return t;
+  }
+
+  const TensorView* find(const std::string& name) const {
+    const TensorView* t = file_.find(std::string(kPrefix) + name);
+    return t != nullptr ? t : file_.find(name);
+  }
+
+ private:
+  const SafetensorsFile& file_;
+};
+
+Result<std::vector<float>> load_vector(const TensorSource& src, const std::string& name, int n,
+                                       const char* formula) {
+  auto t = src.get(name, {n}, formula);
+  if (!t.ok()) return t.status();
+  return read_f32(*t.value());
+}
+
+// [rows][cols] in -> [cols][rows] out, in tiles so both sides stay in cache.
+void transpose(const float* in, int rows, int cols, float* out) {
+  constexpr int kTile = 32;
+  for (int r0 = 0; r0 < rows; r0 += kTile) {
+    for (int c0 = 0; c0 < cols; c0 += kTile) {
+      const int r1 = std::min(rows, r0 + kTile);
+      const int c1 = std::min(cols, c0 + kTile);
+      for (int r = r0; r < r1; ++r)
+        for (int c = c0; c < c1; ++c)
+          out[static_cast<size_t>(c) * rows + r] = in[static_cast<size_t>(r) * cols + c];
+    }
+  }
+}
+
+Linear make_linear(std::vector<float> w, int rows, int cols, std::vector<float> bias,
+                   WeightType type) {
+  Linear l;
+  l.rows = rows;
+  l.cols = cols;
+  l.bias = std::move(bias);
+  if (type == WeightType::q8) {
+    l.quantized = true;
+    l.q = kernels::quantize_q8(w.data(), rows, cols);
+  } else {
+    l.w = std::move(w);
+  }
+  return l;
+}
+
+// HF Conv1D: weight (in, out) and bias (out); stored as a Linear of out rows.
+Result<Linear> load_conv1d(const TensorSource& src, const std::string& prefix, int in, int out,
+                           const char* formula, const char* bias_formula, WeightType type) {
+  auto t = src.get(prefix + ".weight", {in, out}, formula);
+  if (!t.ok()) return t.status();
+  auto raw = read_f32(*t.value());
+  if (!raw.ok()) return raw.status();
+  auto bias = load_vector(src, prefix + ".bias", out, bias_formula);
+  if (!bias.ok()) return bias.status();
+  std::vector<float> w(raw.value().size());
+  transpose(raw.value().data(), in, out, w.data());
+  return make_linear(std::move(w), out, in, std::move(bias).value(), type);
+}
+
+// A layer index beyond n_layer means config and weights disagree; say so rather than ignore it.
+Status check_layer_count(const SafetensorsFile& file, int n_layer) {
+  for (const TensorView& t : file.tensors()) {
+    std::string_view name = t.name;
+    if (name.starts_with(kPrefix)) name.remove_prefix(kPrefix.size());
+    if (!name.starts_with("h.")) continue;
+    name.remove_prefix(2);
+    int layer = 0;
+    size_t digits = 0;
+    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9' && layer < 1000000) {
+      layer = layer * 10 + (name[digits] - '0');
+      ++digits;
+    }
+    if (digits > 0 && layer >= n_layer) {
+      return Status::Error("model.safetensors has tensor '" + t.name +
+                           "' but config.json says n_layer = " + std::to_string(n_layer) +
+                           ": the weights do not belong to this config");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Gpt2Block> load_block(const TensorSource& src, const Gpt2Config& c, int i, WeightType type) {
+  const std::string p = str_cat("h.", std::to_string(i)) + ".";
+  const int e = c.n_embd;
+  Gpt2Block b;
+  auto ln1g = load_vector(src, p + "ln_1.weight", e, "[n_embd]");
+  auto ln1b = load_vector(src, p + "ln_1.bias", e, "[n_embd]");
+  auto ln2g = load_vector(src, p + "ln_2.weight", e, "[n_embd]");
+  auto ln2b = load_vector(src, p + "ln_2.bias", e, "[n_embd]");
+  for (auto* r : {&ln1g, &ln1b, &ln2g, &ln2b}) {
+    if (!r->ok()) return r->status();
+  }
+  b.ln1_gamma = std::move(ln1g).value();
+  b.ln1_beta = std::move(ln1b).value();
+  b.ln2_gamma = std::move(ln2g).value();
+  b.ln2_beta = std::move(ln2b).value();
+  auto qkv =
+      load_conv1d(src, p + "attn.c_attn", e, 3 * e, "[n_embd, 3 * n_embd]", "[3 * n_embd]", type);
+  if (!qkv.ok()) return qkv.status();
+  auto proj = load_conv1d(src, p + "attn.c_proj", e, e, "[n_embd, n_embd]", "[n_embd]", type);
+  if (!proj.ok()) return proj.status();
+  auto fc = load_conv1d(src, p + "mlp.c_fc", e, c.n_inner, "[n_embd, n_inner (4 * n_embd)]",
+                        "[n_inner (4 * n_embd)]", type);
+  if (!fc.ok()) return fc.status();
+  auto mproj = load_conv1d(src, p + "mlp.c_proj", c.n_inner, e, "[n_inner (4 * n_embd), n_embd]",
+                           "[n_embd]", type);
+  if (!mproj.ok()) return mproj.status();
+  b.attn_qkv = std::move(qkv).value();
+  b.attn_proj = std::move(proj).value();
+  b.mlp_fc = std::move(fc).value();
+  b.mlp_proj = std::move(mproj).value();
+  return b;
+}
+
+// wte, and lm_head.weight when the checkpoint stores one that differs from wte.
+Status load_embeddings(const TensorSource& src, const Gpt2Config& c, WeightType type,
+                       Gpt2Weights& w) {
+  const int v = c.vocab_size, e = c.n_embd;
+  auto wte_t = src.get("wte.weight", {v, e}, "[vocab_size, n_embd]");
+  if (!wte_t.ok()) return wte_t.status();
+  auto wte = read_f32(*wte_t.value());
+  if (!wte.ok()) return wte.status();
+  auto wpe = src.get("wpe.weight", {c.n_positions, e}, "[n_positions, n_embd]");
+  if (!wpe.ok()) return wpe.status();
+  auto wpe_values = read_f32(*wpe.value());
+  if (!wpe_values.ok()) return wpe_values.status();
+  w.wpe = std::move(wpe_values).value();
+
+  // lm_head lives outside "transformer.", so look it up by its own name only.
+  if (const TensorView* head = src.find("lm_head.weight"); head != nullptr) {
+    if (head->shape != std::vector<int64_t>{v, e}) {
+      return Status::Error("tensor 'lm_head.weight' has shape " + shape_string(head->shape) +
+                           " but config.json implies [vocab_size, n_embd] = " +
+                           shape_string(std::vector<int64_t>{v, e}));
+    }
+    auto values = read_f32(*head);
+    if (!values.ok()) return values.status();
+    if (values.value() != wte.value()) {
+      w.lm_head = make_linear(std::move(values).value(), v, e, {}, type);
+      w.parameter_count += static_cast<int64_t>(v) * e;
+    }
+  }
+  w.wte = make_linear(std::move(wte).value(), v, e, {}, type);
+  return Status::Ok();
+}
+
+int64_t block_parameters(const Gpt2Config& c) {
+  const int64_t e = c.n_embd, inner = c.n_inner;
+  return 4 * e + (e * 3 * e + 3 * e) + (e * e + e) + (e * inner + inner) + (inner * e + e);
+}
+
+}  // namespace
+
+void Linear::apply(float* out, const float* in, int tokens, bool accumulate, int16_t* x_q,
+                   float* x_scale, TaskRunner* runner) const {
+  const float* b = bias.empty() ? nullptr : bias.data();
+  if (quantized) {
+    kernels::quantize_i16(x_q, x_scale, in, tokens, cols, q.padded_cols);
+    kernels::matmul_q8(out, x_q, x_scale, q, b, tokens, accumulate, runner);
+  } else {
+    kernels::matmul_f32(out, in, w.data(), b, tokens, rows, cols, accumulate, runner);
+  }
+}
+
+void Linear::row(int r, float* out) const {
+  if (quantized) {
+    kernels::dequantize_row_q8(q, r, out);
+  } else {
+    std::memcpy(out, w.data() + static_cast<size_t>(r) * cols, sizeof(float) * cols);
+  }
+}
+
+Result<Gpt2Weights> load_gpt2_weights(const Gpt2Config& c, Bytes safetensors, WeightType type) {
+  auto file = SafetensorsFile::parse(safetensors);
+  if (!file.ok()) return file.status().with_context("model.safetensors");
+  HYV_RETURN_IF_ERROR(check_layer_count(file.value(), c.n_layer));
+  const TensorSource src(file.value());
+
+  Gpt2Weights w;
+  HYV_RETURN_IF_ERROR(load_embeddings(src, c, type, w));
+  for (int i = 0; i < c.n_layer; ++i) {
+    auto block = load_block(src, c, i, type);
+    if (!block.ok()) return block.status();
+    w.blocks.push_back(std::move(block).value());
+  }
+  auto g = load_vector(src, "ln_f.weight", c.n_embd, "[n_embd]");
+  if (!g.ok()) return g.status();
+  auto b = load_vector(src, "ln_f.bias", c.n_embd, "[n_embd]");
+  if (!b.ok()) return b.status();
+  w.lnf_gamma = std::move(g).value();
+  w.lnf_beta = std::move(b).value();
+  w.parameter_count += static_cast<int64_t>(c.vocab_size + c.n_positions) * c.n_embd +
+                       c.n_layer * block_parameters(c) + 2 * c.n_embd;
+  return w;
+}
+
+}  // namespace hyv::engine

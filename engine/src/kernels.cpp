@@ -1,0 +1,214 @@
+// Float kernels: matrix products, LayerNorm, GELU, attention of one head.
+#include "hyv/engine/kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define HYV_AVX2 1
+#endif
+
+namespace hyv::engine::kernels {
+namespace {
+
+// Below this many multiply-adds a split costs more in hand-off than it saves.
+constexpr int64_t kMinWorkPerTask = 1 << 16;
+// Tokens whose activations stay in cache while a weight row is used for all of them.
+constexpr int kTokenBlock = 32;
+
+// Final value of one output element; the same expression in every path keeps results identical.
+inline float finish(float dot_value, const float* bias, int r, float* out, bool accumulate) {
+  float v = dot_value;
+  if (bias != nullptr) v += bias[r];
+  if (accumulate) v += *out;
+  return v;
+}
+
+#if HYV_AVX2
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// R rows x T tokens of dot products, one 8-lane accumulator each (so each element's arithmetic
+// does not depend on R and T), then a scalar tail for cols % 8.
+template <int R, int T>
+void tile_f32(float* out, int out_stride, const float* in, const float* w, int cols,
+              const float* bias, int r0, bool accumulate) {
+  __m256 acc[R][T];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  int k = 0;
+  for (; k + 8 <= cols; k += 8) {
+    __m256 x[T];
+    for (int t = 0; t < T; ++t) x[t] = _mm256_loadu_ps(in + static_cast<size_t>(t) * cols + k);
+    for (int r = 0; r < R; ++r) {
+      const __m256 wv = _mm256_loadu_ps(w + static_cast<size_t>(r) * cols + k);
+      for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, x[t], acc[r][t]);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) {
+      float s = hsum(acc[r][t]);
+      for (int kk = k; kk < cols; ++kk) {
+        s += w[static_cast<size_t>(r) * cols + kk] * in[static_cast<size_t>(t) * cols + kk];
+      }
+      float* o = out + static_cast<size_t>(t) * out_stride + r;
+      *o = finish(s, bias, r0 + r, o, accumulate);
+    }
+  }
+}
+#else
+// Eight partial sums combined in the AVX2 path's order, so the compiler can vectorise it.
+float dot_lanes(const float* a, const float* b, int n) {
+  float lane[8] = {};
+  int k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int i = 0; i < 8; ++i) lane[i] += a[k + i] * b[k + i];
+  float s =
+      ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+  for (; k < n; ++k) s += a[k] * b[k];
+  return s;
+}
+
+template <int R, int T>
+void tile_f32(float* out, int out_stride, const float* in, const float* w, int cols,
+              const float* bias, int r0, bool accumulate) {
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) {
+      const float s =
+          dot_lanes(w + static_cast<size_t>(r) * cols, in + static_cast<size_t>(t) * cols, cols);
+      float* o = out + static_cast<size_t>(t) * out_stride + r;
+      *o = finish(s, bias, r0 + r, o, accumulate);
+    }
+  }
+}
+#endif
+
+// Rows [r_begin, r_end) for tokens [0, tokens): one token uses tiles of 8 rows (8 independent
+// FMA chains), several use 2 rows x 4 tokens so each weight load feeds 4 multiply-adds.
+void matmul_rows_f32(float* out, const float* in, const float* w, const float* bias, int tokens,
+                     int rows, int cols, bool accumulate, int r_begin, int r_end) {
+  auto tile = [&](auto rt, auto tt, int r, int t) {
+    constexpr int R = decltype(rt)::value;
+    constexpr int T = decltype(tt)::value;
+    tile_f32<R, T>(out + static_cast<size_t>(t) * rows + r, rows,
+                   in + static_cast<size_t>(t) * cols, w + static_cast<size_t>(r) * cols, cols,
+                   bias, r, accumulate);
+  };
+  using I1 = std::integral_constant<int, 1>;
+  using I2 = std::integral_constant<int, 2>;
+  using I4 = std::integral_constant<int, 4>;
+  using I8 = std::integral_constant<int, 8>;
+  for (int tb = 0; tb < tokens; tb += kTokenBlock) {
+    const int te = std::min(tokens, tb + kTokenBlock);
+    if (te - tb == 1) {
+      int r = r_begin;
+      for (; r + 8 <= r_end; r += 8) tile(I8{}, I1{}, r, tb);
+      for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
+      continue;
+    }
+    int r = r_begin;
+    for (; r + 2 <= r_end; r += 2) {
+      int t = tb;
+      for (; t + 4 <= te; t += 4) tile(I2{}, I4{}, r, t);
+      for (; t < te; ++t) tile(I2{}, I1{}, r, t);
+    }
+    for (; r < r_end; ++r) {
+      int t = tb;
+      for (; t + 4 <= te; t += 4) tile(I1{}, I4{}, r, t);
+      for (; t < te; ++t) tile(I1{}, I1{}, r, t);
+    }
+  }
+}
+
+}  // namespace
+
+int task_count(TaskRunner* runner, int64_t work) {
+  if (runner == nullptr) return 1;
+  const int64_t by_work = std::max<int64_t>(1, work / kMinWorkPerTask);
+  return static_cast<int>(std::min<int64_t>(runner->concurrency(), by_work));
+}
+
+void matmul_f32(float* out, const float* in, const float* w, const float* bias, int tokens,
+                int rows, int cols, bool accumulate, TaskRunner* runner) {
+  const int n_tasks = task_count(runner, static_cast<int64_t>(tokens) * rows * cols);
+  // Task boundaries on multiples of 8 rows keep the tiles whole (results do not depend on them).
+  const int per_task = (rows + n_tasks - 1) / n_tasks;
+  const int chunk = (per_task + 7) / 8 * 8;
+  parallel_for(runner, n_tasks, [&](int i) {
+    const int r0 = std::min(rows, i * chunk);
+    const int r1 = std::min(rows, r0 + chunk);
+    if (r0 < r1) matmul_rows_f32(out, in, w, bias, tokens, rows, cols, accumulate, r0, r1);
+  });
+}
+
+void layer_norm(float* out, const float* in, const float* gamma, const float* beta, int tokens,
+                int cols, float eps) {
+  for (int t = 0; t < tokens; ++t) {
+    const float* x = in + static_cast<size_t>(t) * cols;
+    float* y = out + static_cast<size_t>(t) * cols;
+    float sum = 0.0f;
+    for (int k = 0; k < cols; ++k) sum += x[k];
+    const float mean = sum / static_cast<float>(cols);
+    float sq = 0.0f;
+    for (int k = 0; k < cols; ++k) sq += (x[k] - mean) * (x[k] - mean);
+    const float rstd = 1.0f / std::sqrt(sq / static_cast<float>(cols) + eps);
+    for (int k = 0; k < cols; ++k) y[k] = (x[k] - mean) * rstd * gamma[k] + beta[k];
+  }
+}
+
+void gelu_tanh(float* x, size_t n) {
+  constexpr float kSqrt2OverPi = 0.7978845608028654f;
+  for (size_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    x[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
+  }
+}
+
+void gelu_erf(float* x, size_t n) {
+  constexpr float kInvSqrt2 = 0.7071067811865476f;
+  for (size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
+}
+
+float dot(const float* a, const float* b, int n) {
+#if HYV_AVX2
+  __m256 acc = _mm256_setzero_ps();
+  int k = 0;
+  for (; k + 8 <= n; k += 8)
+    acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k), acc);
+  float s = hsum(acc);
+  for (; k < n; ++k) s += a[k] * b[k];
+  return s;
+#else
+  return dot_lanes(a, b, n);
+#endif
+}
+
+void attend(float* out, const float* q, const float* k, const float* v, size_t stride, int n_keys,
+            int head_dim, float scale, float* scores) {
+  float max_score = -INFINITY;
+  for (int j = 0; j < n_keys; ++j) {
+    scores[j] = scale * dot(q, k + j * stride, head_dim);
+    max_score = std::max(max_score, scores[j]);
+  }
+  float sum = 0.0f;
+  for (int j = 0; j < n_keys; ++j) {
+    scores[j] = std::exp(scores[j] - max_score);
+    sum += scores[j];
+  }
+  const float inv_sum = 1.0f / sum;
+  std::fill(out, out + head_dim, 0.0f);
+  for (int j = 0; j < n_keys; ++j) {
+    const float p = scores[j] * inv_sum;
+    const float* vj = v + j * stride;
+    for (int d = 0; d < head_dim; ++d) out[d] += p * vj[d];
+  }
+}
+
+}  // namespace hyv::engine::kernels

@@ -1,0 +1,195 @@
+// int8 weight quantisation (one scale per block of kQ8Block inputs) and its matrix product.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <type_traits>
+
+#include "hyv/engine/kernels.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define HYV_AVX2 1
+#endif
+
+namespace hyv::engine::kernels {
+namespace {
+
+constexpr int kTokenBlock = 32;
+
+inline float finish(float dot_value, float x_scale, const float* bias, int r, float* out,
+                    bool accumulate) {
+  float v = dot_value * x_scale;
+  if (bias != nullptr) v += bias[r];
+  if (accumulate) v += *out;
+  return v;
+}
+
+struct Q8Args {
+  float* out;
+  const int16_t* in_q;
+  const float* in_scale;
+  const Q8Matrix* w;
+  const float* bias;
+  bool accumulate;
+};
+
+#if HYV_AVX2
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// R rows x T tokens. Per block: weights widened to int16 once and shared by the T tokens,
+// vpmaddwd sums pairs exactly in int32, then one convert and one FMA with the block's scale.
+template <int R, int T>
+void tile_q8(const Q8Args& a, int r0, int t0) {
+  const Q8Matrix& m = *a.w;
+  const int pc = m.padded_cols;
+  const int nb = pc / kQ8Block;
+  __m256 acc[R][T];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  const int8_t* wq = m.q.data() + static_cast<size_t>(r0) * pc;
+  const float* ws = m.scales.data() + static_cast<size_t>(r0) * nb;
+  const int16_t* xq = a.in_q + static_cast<size_t>(t0) * pc;
+  for (int b = 0; b < nb; ++b) {
+    for (int r = 0; r < R; ++r) {
+      const int8_t* wp = wq + static_cast<size_t>(r) * pc + b * kQ8Block;
+      const __m256i w0 =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wp)));
+      const __m256i w1 =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wp + 16)));
+      const __m256 scale = _mm256_set1_ps(ws[static_cast<size_t>(r) * nb + b]);
+      for (int t = 0; t < T; ++t) {
+        const int16_t* xp = xq + static_cast<size_t>(t) * pc + b * kQ8Block;
+        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xp));
+        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xp + 16));
+        const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(w0, x0), _mm256_madd_epi16(w1, x1));
+        acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), scale, acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) {
+      float* o = a.out + static_cast<size_t>(t0 + t) * m.rows + r0 + r;
+      *o = finish(hsum(acc[r][t]), a.in_scale[t0 + t], a.bias, r0 + r, o, a.accumulate);
+    }
+  }
+}
+#else
+template <int R, int T>
+void tile_q8(const Q8Args& a, int r0, int t0) {
+  const Q8Matrix& m = *a.w;
+  const int pc = m.padded_cols;
+  const int nb = pc / kQ8Block;
+  for (int r = r0; r < r0 + R; ++r) {
+    for (int t = t0; t < t0 + T; ++t) {
+      const int8_t* wp = m.q.data() + static_cast<size_t>(r) * pc;
+      const int16_t* xp = a.in_q + static_cast<size_t>(t) * pc;
+      float acc = 0.0f;
+      for (int b = 0; b < nb; ++b) {
+        int32_t s = 0;
+        for (int k = b * kQ8Block; k < (b + 1) * kQ8Block; ++k) s += int32_t{wp[k]} * xp[k];
+        acc += static_cast<float>(s) * m.scales[static_cast<size_t>(r) * nb + b];
+      }
+      float* o = a.out + static_cast<size_t>(t) * m.rows + r;
+      *o = finish(acc, a.in_scale[t], a.bias, r, o, a.accumulate);
+    }
+  }
+}
+#endif
+
+// Same blocking as the float product: one token in tiles of 4 rows, several as 1 row x 4 tokens
+// so a widened weight block serves 4 tokens.
+void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
+  using I1 = std::integral_constant<int, 1>;
+  using I4 = std::integral_constant<int, 4>;
+  auto tile = [&](auto rt, auto tt, int r, int t) {
+    tile_q8<decltype(rt)::value, decltype(tt)::value>(a, r, t);
+  };
+  for (int tb = 0; tb < tokens; tb += kTokenBlock) {
+    const int te = std::min(tokens, tb + kTokenBlock);
+    if (te - tb == 1) {
+      int r = r_begin;
+      for (; r + 4 <= r_end; r += 4) tile(I4{}, I1{}, r, tb);
+      for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
+      continue;
+    }
+    for (int r = r_begin; r < r_end; ++r) {
+      int t = tb;
+      for (; t + 4 <= te; t += 4) tile(I1{}, I4{}, r, t);
+      for (; t < te; ++t) tile(I1{}, I1{}, r, t);
+    }
+  }
+}
+
+}  // namespace
+
+Q8Matrix quantize_q8(const float* w, int rows, int cols) {
+  Q8Matrix m;
+  m.rows = rows;
+  m.cols = cols;
+  m.padded_cols = (cols + kQ8Block - 1) / kQ8Block * kQ8Block;
+  const int nb = m.padded_cols / kQ8Block;
+  m.q.assign(static_cast<size_t>(rows) * m.padded_cols, 0);
+  m.scales.assign(static_cast<size_t>(rows) * nb, 0.0f);
+  for (int r = 0; r < rows; ++r) {
+    const float* row = w + static_cast<size_t>(r) * cols;
+    for (int b = 0; b < nb; ++b) {
+      const int k0 = b * kQ8Block;
+      const int k1 = std::min(cols, k0 + kQ8Block);
+      float amax = 0.0f;
+      for (int k = k0; k < k1; ++k) amax = std::max(amax, std::fabs(row[k]));
+      const float scale = amax / 127.0f;
+      m.scales[static_cast<size_t>(r) * nb + b] = scale;
+      if (scale == 0.0f) continue;
+      int8_t* q = m.q.data() + static_cast<size_t>(r) * m.padded_cols;
+      for (int k = k0; k < k1; ++k) {
+        const float v = std::nearbyint(row[k] / scale);
+        q[k] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+      }
+    }
+  }
+  return m;
+}
+
+void dequantize_row_q8(const Q8Matrix& m, int row, float* out) {
+  const int nb = m.padded_cols / kQ8Block;
+  const int8_t* q = m.q.data() + static_cast<size_t>(row) * m.padded_cols;
+  const float* s = m.scales.data() + static_cast<size_t>(row) * nb;
+  for (int k = 0; k < m.cols; ++k) out[k] = static_cast<float>(q[k]) * s[k / kQ8Block];
+}
+
+void quantize_i16(int16_t* x_q, float* x_scale, const float* in, int tokens, int cols,
+                  int padded_cols) {
+  for (int t = 0; t < tokens; ++t) {
+    const float* x = in + static_cast<size_t>(t) * cols;
+    int16_t* q = x_q + static_cast<size_t>(t) * padded_cols;
+    float amax = 0.0f;
+    for (int k = 0; k < cols; ++k) amax = std::max(amax, std::fabs(x[k]));
+    const float scale = amax / 32767.0f;
+    x_scale[t] = scale;
+    const float inv = scale > 0.0f ? 1.0f / scale : 0.0f;
+    for (int k = 0; k < cols; ++k) {
+      q[k] = static_cast<int16_t>(std::clamp(std::nearbyint(x[k] * inv), -32767.0f, 32767.0f));
+    }
+    std::fill(q + cols, q + padded_cols, int16_t{0});
+  }
+}
+
+void matmul_q8(float* out, const int16_t* in_q, const float* in_scale, const Q8Matrix& w,
+               const float* bias, int tokens, bool accumulate, TaskRunner* runner) {
+  const Q8Args args{out, in_q, in_scale, &w, bias, accumulate};
+  const int n_tasks = task_count(runner, static_cast<int64_t>(tokens) * w.rows * w.cols);
+  const int per_task = (w.rows + n_tasks - 1) / n_tasks;
+  const int chunk = (per_task + 7) / 8 * 8;
+  parallel_for(runner, n_tasks, [&](int i) {
+    const int r0 = std::min(w.rows, i * chunk);
+    const int r1 = std::min(w.rows, r0 + chunk);
+    if (r0 < r1) matmul_rows_q8(args, tokens, r0, r1);
+  });
+}
+
+}  // namespace hyv::engine::kernels
