@@ -244,6 +244,11 @@ void BpeTokenizer::Impl::finish_specials() {
   });
   special_first_byte.fill(false);
   for (const Special& s : specials) special_first_byte[static_cast<uint8_t>(s.content[0])] = true;
+  only_first_byte = -1;
+  if (!specials.empty() &&
+      std::count(special_first_byte.begin(), special_first_byte.end(), true) == 1) {
+    only_first_byte = static_cast<uint8_t>(specials[0].content[0]);
+  }
 }
 
 int32_t BpeTokenizer::Impl::find(std::string_view spelled) const {
@@ -260,7 +265,13 @@ std::string BpeTokenizer::Impl::spelling(int32_t id) const {
 size_t BpeTokenizer::Impl::find_special(std::string_view text, size_t from, int32_t* id,
                                         size_t* bytes) const {
   for (size_t i = from; i < text.size(); ++i) {
-    if (!special_first_byte[static_cast<uint8_t>(text[i])]) continue;
+    if (only_first_byte >= 0) {  // the usual case (<|endoftext|> alone): let memchr skip ahead
+      const void* hit = std::memchr(text.data() + i, only_first_byte, text.size() - i);
+      if (hit == nullptr) break;
+      i = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+    } else if (!special_first_byte[static_cast<uint8_t>(text[i])]) {
+      continue;
+    }
     for (const Special& s : specials) {  // longest first, so the longest match wins
       if (text.substr(i, s.content.size()) == s.content) {
         *id = s.id;

@@ -46,6 +46,7 @@ struct BpeTokenizer::Impl {
   bpe::PairMap pairs;
   std::vector<Special> specials;
   std::array<bool, 256> special_first_byte{};
+  int only_first_byte = -1;  // the first byte of every special token when they share one
   // tokenizer.json's model.ignore_merges: a word that is itself a token is emitted as that token.
   bool ignore_merges = false;
 
