@@ -79,9 +79,10 @@ train() {
   "$PY" models/training/train_gpt2.py --train "$dir/train.u16" --heldout "$dir/heldout.u16" \
     --heldout-bytes "$heldout_bytes" --tokenizer "$dir/tokenizer" --out "$dir/model" \
     --threads "$THREADS" --max-minutes "$MAX_MINUTES" ${TRAIN_ARGS[$kind]} 2>&1 | tee "$dir/train.log"
+  "$PY" models/training/write_card.py "$kind" "$dir/model" "$dir"
   if [ "${COPY:-0}" = 1 ]; then
     mkdir -p "${TARGET[$kind]}"
-    cp "$dir"/model/{config.json,model.safetensors,vocab.json,merges.txt,tokenizer.json,tokenizer_config.json,training.json} "${TARGET[$kind]}/"
+    cp "$dir"/model/{config.json,model.safetensors,vocab.json,merges.txt,tokenizer.json,tokenizer_config.json,training.json,README.md} "${TARGET[$kind]}/"
   fi
 }
 
