@@ -29,9 +29,14 @@ namespace hyv::engine {
 class BpeTokenizer {
  public:
   // GPT-2's vocab.json (token -> id) and merges.txt (ranked pairs, optional "#version" line).
+  // Entries spelled <|name|> (GPT-2's <|endoftext|>) are the special tokens.
   static Result<BpeTokenizer> from_vocab_merges(std::string_view vocab_json,
                                                 std::string_view merges_txt);
-  // A Hugging Face tokenizer.json with a BPE model and ByteLevel pre-tokenizer.
+  // A Hugging Face tokenizer.json with a BPE model and ByteLevel pre-tokenizer; merges may be
+  // "left right" strings or [left, right] pairs. Every entry of added_tokens is a special token
+  // (their lstrip/rstrip/single_word flags are not applied), and ByteLevel's add_prefix_space is
+  // not applied (GPT-2-family files set it false).
+  // Errors of both loaders name the file and the entry or line, e.g. "merges.txt line 12: ...".
   static Result<BpeTokenizer> from_tokenizer_json(std::string_view tokenizer_json);
   // From raw parts, as the trainer makes them: token_bytes[id] is the byte string of token id
   // ("" for an unused id; all 256 single bytes must be present), merges in rank order as id pairs
