@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  rapidjson-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang lld wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
   nodejs npm python3 python3-numpy python3-torch
 )

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# `hyv generate` against the tiny fixture model: reproducible by seed, --json fields, streamed
+# output equal to the JSON text, and clear failures (exit 1 and a message) for bad input.
+# Usage (from the repo root): bash tests/cli/generate_test.sh build/hyv
+set -uo pipefail
+HYV=${1:?usage: generate_test.sh path/to/hyv}
+MODEL=tests/fixtures/tiny-gpt2
+PY=/usr/bin/python3
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# expect_error NAME PATTERN -- ARGS...: hyv must exit 1 and print PATTERN (grep -E) on stderr.
+expect_error() {
+  local name=$1 pattern=$2
+  shift 3
+  "$HYV" "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  if [ $rc -eq 0 ]; then
+    fail "$name: exit 0, expected a failure"
+  elif ! grep -qE -- "$pattern" "$TMP/err"; then
+    fail "$name: stderr lacks /$pattern/: $(cat "$TMP/err")"
+  fi
+  echo "$rc" >"$TMP/rc"
+}
+
+gen() { "$HYV" generate text --model "$MODEL" --prompt "the dog ran" --max-tokens 30 "$@"; }
+
+# Same seed, same bytes; another seed, other bytes.
+gen --seed 7 >"$TMP/a" 2>/dev/null || fail "generate --seed 7 failed"
+gen --seed 7 >"$TMP/b" 2>/dev/null || fail "second generate --seed 7 failed"
+gen --seed 8 >"$TMP/c" 2>/dev/null || fail "generate --seed 8 failed"
+cmp -s "$TMP/a" "$TMP/b" || fail "same seed gave different text"
+cmp -s "$TMP/a" "$TMP/c" && fail "seeds 7 and 8 gave the same text"
+
+# Threads split the work but must not change the result.
+gen --seed 7 --threads 2 >"$TMP/t2" 2>/dev/null || fail "generate --threads 2 failed"
+cmp -s "$TMP/a" "$TMP/t2" || fail "--threads 2 changed the text"
+
+# --json: one object with the documented fields; its text is what streaming printed.
+gen --seed 7 --json >"$TMP/json" 2>"$TMP/err" || fail "generate --json failed: $(cat "$TMP/err")"
+$PY - "$TMP/json" "$TMP/a" "$MODEL" <<'EOF' || fail "--json check"
+import hashlib, json, sys
+obj = json.load(open(sys.argv[1], encoding="utf-8"))
+streamed = open(sys.argv[2], "rb").read()
+model = sys.argv[3]
+def check(cond, what):
+    if not cond:
+        print("json: " + what, file=sys.stderr)
+        sys.exit(1)
+for key in ["text", "tokens", "prompt_tokens", "generated_tokens", "finish_reason", "timing",
+            "model", "params"]:
+    check(key in obj, "missing " + key)
+check(streamed == obj["text"].encode("utf-8") + b"\n", "streamed output != json text + newline")
+check(obj["generated_tokens"] == len(obj["tokens"]) <= 30, "token count")
+check(obj["finish_reason"] in ("max_tokens", "eos"), "finish_reason " + obj["finish_reason"])
+check(obj["finish_reason"] != "max_tokens" or len(obj["tokens"]) == 30, "max_tokens not reached")
+check(obj["prompt_tokens"] > 0, "prompt_tokens")
+for key in ["load_ms", "prefill_ms", "decode_ms", "decode_tokens_per_s"]:
+    check(key in obj["timing"], "timing." + key)
+sha = hashlib.sha256(open(model + "/model.safetensors", "rb").read()).hexdigest()
+check(obj["model"]["sha256"] == sha, "model.sha256 differs from sha256sum")
+check(obj["model"]["path"] == model, "model.path")
+p = obj["params"]
+check(p["seed"] == 7 and p["max_tokens"] == 30 and p["temperature"] == 0.8, "params " + str(p))
+for key in ["top_k", "top_p", "min_p", "repeat_penalty", "stop", "threads"]:
+    check(key in p, "params." + key)
+EOF
+
+# No --seed: a fresh seed, reported in --json, reproduces the text.
+gen --json >"$TMP/j1" 2>/dev/null || fail "generate without --seed failed"
+seed=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["params"]["seed"])' "$TMP/j1")
+gen --json --seed "$seed" >"$TMP/j2" 2>/dev/null
+$PY -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:]); sys.exit(a["text"]!=b["text"])' \
+  "$TMP/j1" "$TMP/j2" || fail "the reported seed does not reproduce the text"
+
+# --stop: the text ends before the first occurrence of the stop string.
+stop=$($PY -c 'import json,sys; t=json.load(open(sys.argv[1]))["text"]; print(t[5:8])' "$TMP/json")
+gen --seed 7 --json --stop "$stop" >"$TMP/stopped" 2>/dev/null || fail "generate --stop failed"
+$PY - "$TMP/json" "$TMP/stopped" "$stop" <<'EOF' || fail "--stop check"
+import json, sys
+full = json.load(open(sys.argv[1]))["text"]
+got = json.load(open(sys.argv[2]))
+stop = sys.argv[3]
+if got["finish_reason"] != "stop_string" or got["text"] != full[: full.find(stop)]:
+    print("stop: got %r (%s), want %r" % (got["text"], got["finish_reason"], full[: full.find(stop)]),
+          file=sys.stderr)
+    sys.exit(1)
+EOF
+
+# Greedy (--temperature 0) is reproducible without a seed; q8 loads and generates.
+gen --temperature 0 >"$TMP/g1" 2>/dev/null || fail "greedy failed"
+gen --temperature 0 --seed 99 >"$TMP/g2" 2>/dev/null
+cmp -s "$TMP/g1" "$TMP/g2" || fail "greedy output depends on the seed"
+gen --seed 1 --quantize q8 >/dev/null 2>"$TMP/err" || fail "--quantize q8 failed: $(cat "$TMP/err")"
+
+# Errors.
+expect_error "missing model folder" "no such model folder" -- \
+  generate text --model "$TMP/nowhere" --prompt hi
+mkdir -p "$TMP/trunc"
+cp "$MODEL"/config.json "$MODEL"/vocab.json "$MODEL"/merges.txt "$TMP/trunc/"
+head -c 100000 "$MODEL/model.safetensors" >"$TMP/trunc/model.safetensors"
+expect_error "truncated safetensors" "model.safetensors" -- \
+  generate text --model "$TMP/trunc" --prompt hi
+mkdir -p "$TMP/nocfg" && cp "$MODEL/model.safetensors" "$TMP/nocfg/"
+expect_error "missing config.json" "config.json" -- generate text --model "$TMP/nocfg" --prompt hi
+expect_error "non-UTF-8 prompt" "not valid UTF-8 \(at byte 3\)" -- \
+  generate text --model "$MODEL" --prompt $'abc\xff'
+printf 'ok \xc3' >"$TMP/prompt.txt"
+expect_error "non-UTF-8 prompt file" "not valid UTF-8 \(at byte 3\)" -- \
+  generate text --model "$MODEL" --prompt-file "$TMP/prompt.txt"
+long=$(printf 'x %.0s' $(seq 200))
+expect_error "prompt longer than the context" "context holds 128" -- \
+  generate text --model "$MODEL" --prompt "$long"
+expect_error "bad temperature" "--temperature" -- \
+  generate text --model "$MODEL" --prompt hi --temperature -1
+expect_error "bad top-p" "--top-p" -- generate text --model "$MODEL" --prompt hi --top-p 1.5
+expect_error "bad min-p" "--min-p" -- generate text --model "$MODEL" --prompt hi --min-p 2
+expect_error "bad repeat penalty" "--repeat-penalty" -- \
+  generate text --model "$MODEL" --prompt hi --repeat-penalty 0
+expect_error "bad max tokens" "--max-tokens" -- \
+  generate text --model "$MODEL" --prompt hi --max-tokens 0
+expect_error "bad quantize" "--quantize" -- generate text --model "$MODEL" --prompt hi --quantize q4
+expect_error "bad kind" "text or code" -- generate poetry --model "$MODEL" --prompt hi
+expect_error "no prompt" "--prompt" -- generate text --model "$MODEL"
+expect_error "not a number" "temperature" -- \
+  generate text --model "$MODEL" --prompt hi --temperature warm
+
+if [ $failures -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "generate_test: all passed"
