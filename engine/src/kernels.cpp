@@ -18,6 +18,9 @@ namespace {
 constexpr int64_t kMinWorkPerTask = 1 << 16;
 // Tokens whose activations stay in cache while a weight row is used for all of them.
 constexpr int kTokenBlock = 32;
+// Decode streams every weight once; prefetching this far ahead (into the following rows, which are
+// contiguous) gave a few percent on DistilGPT-2-sized decode on our machines.
+constexpr int kPrefetchBytes = 1024;
 
 // Final value of one output element; the same expression in every path keeps results identical.
 inline float finish(float dot_value, const float* bias, int r, float* out, bool accumulate) {
@@ -48,6 +51,13 @@ void tile_f32(float* out, int out_stride, const float* in, const float* w, int c
     __m256 x[T];
     for (int t = 0; t < T; ++t) x[t] = _mm256_loadu_ps(in + static_cast<size_t>(t) * cols + k);
     for (int r = 0; r < R; ++r) {
+      if constexpr (T == 1) {
+        if ((k & 15) == 0) {  // once per 64-byte line
+          _mm_prefetch(
+              reinterpret_cast<const char*>(w + static_cast<size_t>(r) * cols + k) + kPrefetchBytes,
+              _MM_HINT_T0);
+        }
+      }
       const __m256 wv = _mm256_loadu_ps(w + static_cast<size_t>(r) * cols + k);
       for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, x[t], acc[r][t]);
     }

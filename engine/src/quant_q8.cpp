@@ -15,6 +15,9 @@ namespace hyv::engine::kernels {
 namespace {
 
 constexpr int kTokenBlock = 32;
+// Decode streams every weight once; a software prefetch this far ahead (into the following rows,
+// which are contiguous) gave 5-8% on DistilGPT-2-sized decode on our machines.
+constexpr int kPrefetchBytes = 2048;
 
 inline float finish(float dot_value, float x_scale, const float* bias, int r, float* out,
                     bool accumulate) {
@@ -57,6 +60,9 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
   for (int b = 0; b < nb; ++b) {
     for (int r = 0; r < R; ++r) {
       const int8_t* wp = wq + static_cast<size_t>(r) * pc + b * kQ8Block;
+      if constexpr (T == 1) {
+        _mm_prefetch(reinterpret_cast<const char*>(wp) + kPrefetchBytes, _MM_HINT_T0);
+      }
       const __m256i w0 =
           _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wp)));
       const __m256i w1 =
@@ -106,6 +112,7 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
 void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
   using I1 = std::integral_constant<int, 1>;
   using I4 = std::integral_constant<int, 4>;
+  using I8 = std::integral_constant<int, 8>;
   auto tile = [&](auto rt, auto tt, int r, int t) {
     tile_q8<decltype(rt)::value, decltype(tt)::value>(a, r, t);
   };
@@ -113,7 +120,7 @@ void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
     const int te = std::min(tokens, tb + kTokenBlock);
     if (te - tb == 1) {
       int r = r_begin;
-      for (; r + 4 <= r_end; r += 4) tile(I4{}, I1{}, r, tb);
+      for (; r + 8 <= r_end; r += 8) tile(I8{}, I1{}, r, tb);
       for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
       continue;
     }
