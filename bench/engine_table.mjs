@@ -76,3 +76,12 @@ for (const t of threadCounts) {
   const cells = ['read_gb_s', 'read_avx512_gb_s', 'copy_gb_s'].map((m) => fmt(get('hyv', '-', t, m)));
   console.log(`| ${mb ?? '?'} MiB buffer | ${t} | ${cells.join(' | ')} |`);
 }
+
+const parity = lines.filter((l) => l.metric === 'torch_max_abs_diff');
+for (const w of ['f32', 'q8']) {
+  const ls = parity.filter((l) => l.weights === w);
+  if (ls.length === 0) continue;
+  const worst = Math.max(...ls.map((l) => l.value));
+  console.log(`\nhyv ${w} against the torch module on these weights (prefill + 3 decode steps): ` +
+    `max abs logit difference ${worst.toExponential(2)}, same argmax: ${ls.every((l) => l.same_argmax)}.`);
+}
