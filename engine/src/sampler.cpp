@@ -1,7 +1,8 @@
 // Sampling in llama.cpp's order: penalties, top-k, top-p, min-p, temperature, draw.
 //
-// Candidates are kept as ids; every ordering uses one total order (logit descending, then id
-// ascending), so the kept set and the draw never depend on how a sort breaks ties. Probabilities
+// Every ordering uses one total order (logit descending, then id ascending), so the kept set and
+// the draw order never depend on how a standard library's sort or partition breaks ties; with no
+// filter active nothing is sorted and the draw runs over ids in order. Probabilities
 // are computed in double with std::exp; glibc and musl (wasi-libc) share the same exp
 // implementation, and a 24-bit uniform draw would have to land within ~1e-7 of a boundary for a
 // last-bit difference to change the token.
@@ -26,18 +27,17 @@ Status range_error(const char* name, const char* flag, const char* range, double
                        number(got));
 }
 
+using Candidate = SamplerScratch::Candidate;
+
 // NaN logits would break the total order; they rank below every real logit.
 float rank_value(float logit) {
   return std::isnan(logit) ? -INFINITY : logit;
 }
 
-struct BetterFirst {
-  std::span<const float> logits;
-  bool operator()(int32_t a, int32_t b) const {
-    float la = rank_value(logits[a]), lb = rank_value(logits[b]);
-    return la != lb ? la > lb : a < b;
-  }
-};
+// The one order every filter uses: logit descending, then id ascending.
+bool better(const Candidate& a, const Candidate& b) {
+  return a.logit != b.logit ? a.logit > b.logit : a.id < b.id;
+}
 
 // llama.cpp's penalties: for each distinct token in the last repeat_last_n of history, a positive
 // logit is divided by repeat_penalty and a non-positive one multiplied; then count *
@@ -65,73 +65,84 @@ void apply_penalties(std::span<float> logits, std::span<const int32_t> history,
 }
 
 int32_t argmax(std::span<const float> logits) {
-  int32_t best = 0;
-  BetterFirst better{logits};
+  Candidate best{rank_value(logits[0]), 0};
   for (int32_t i = 1; i < int32_t(logits.size()); ++i) {
-    if (better(i, best)) best = i;
+    Candidate c{rank_value(logits[i]), i};
+    if (better(c, best)) best = c;
   }
-  return best;
+  return best.id;
 }
 
-// Fills probs with softmax(logits[ids] / temperature) in ids' order; ids[0] must be the best.
-void softmax(std::span<const float> logits, const std::vector<int32_t>& ids, float temperature,
-             std::vector<double>& probs) {
-  probs.resize(ids.size());
-  double max = rank_value(logits[ids[0]]);
-  double sum = 0.0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    double l = rank_value(logits[ids[i]]);
-    // An infinite best logit takes all the mass (shared among equals) instead of producing NaN.
-    probs[i] = std::isfinite(max) ? std::exp((l - max) / temperature) : (l == max ? 1.0 : 0.0);
-    sum += probs[i];
-  }
-  for (double& q : probs) q /= sum;
+float max_logit(const std::vector<Candidate>& c) {
+  float m = -INFINITY;
+  for (const auto& x : c) m = std::max(m, x.logit);
+  return m;
 }
 
-void keep_top_k(std::span<const float> logits, int top_k, std::vector<int32_t>& ids) {
-  BetterFirst better{logits};
-  if (top_k > 0 && size_t(top_k) < ids.size()) {
-    std::nth_element(ids.begin(), ids.begin() + top_k, ids.end(), better);
-    ids.resize(size_t(top_k));
-  }
-  std::sort(ids.begin(), ids.end(), better);
+// exp(logit - max) / temperature-scaled: the unnormalised probability. An infinite best logit
+// takes all the mass (shared among equals) instead of producing NaN.
+double weight(float logit, float max, float temperature) {
+  if (!std::isfinite(max)) return logit == max ? 1.0 : 0.0;
+  return std::exp((double(logit) - double(max)) / double(temperature));
 }
 
-// Smallest best-first prefix whose probability reaches top_p (at least one token).
-void keep_top_p(std::span<const float> logits, float top_p, std::vector<int32_t>& ids,
-                std::vector<double>& probs) {
-  if (top_p >= 1.0f) return;
-  softmax(logits, ids, 1.0f, probs);
+void keep_top_k(int top_k, std::vector<Candidate>& c) {
+  if (top_k <= 0 || size_t(top_k) >= c.size()) return;
+  std::nth_element(c.begin(), c.begin() + top_k, c.end(), better);
+  c.resize(size_t(top_k));
+  std::sort(c.begin(), c.end(), better);
+}
+
+// top-p then min-p, as llama.cpp runs them. Both keep a best-first prefix, and min-p's test
+// (p >= min_p * p_max) does not change with renormalisation, so the result is the shorter of the
+// two prefixes computed on the same distribution. That allows min-p to cut first and sorting to
+// stop as soon as top-p's mass is reached: with 50k tokens only the head is ever sorted.
+void keep_nucleus(float top_p, float min_p, std::vector<Candidate>& c) {
+  if (top_p >= 1.0f && min_p <= 0.0f) return;
+  const float max = max_logit(c);
+  // Total mass, summed in the canonical order c has now (ids, or best-first after top-k).
+  double total = 0.0;
+  if (top_p < 1.0f) {
+    for (const auto& x : c) total += weight(x.logit, max, 1.0f);
+  }
+  auto end = c.end();
+  if (min_p > 0.0f) {
+    end = std::partition(c.begin(), c.end(),
+                         [&](const Candidate& x) { return weight(x.logit, max, 1.0f) >= min_p; });
+  }
+  const size_t survivors = size_t(end - c.begin());
+  const double target = top_p < 1.0f ? double(top_p) * total : INFINITY;
   double cumulative = 0.0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    cumulative += probs[i];
-    if (cumulative >= top_p) {
-      ids.resize(i + 1);
-      return;
+  for (size_t sorted = 0, chunk = 64; sorted < survivors; chunk *= 4) {
+    size_t stop = std::min(survivors, sorted + chunk);
+    if (stop < survivors)
+      std::nth_element(c.begin() + long(sorted), c.begin() + long(stop), end, better);
+    std::sort(c.begin() + long(sorted), c.begin() + long(stop), better);
+    for (; sorted < stop; ++sorted) {
+      cumulative += weight(c[sorted].logit, max, 1.0f);
+      if (cumulative >= target) {
+        c.resize(sorted + 1);
+        return;
+      }
     }
   }
+  c.resize(std::max<size_t>(survivors, 1));
 }
 
-// Drops tokens less likely than min_p times the most likely one.
-void keep_min_p(std::span<const float> logits, float min_p, std::vector<int32_t>& ids,
-                std::vector<double>& probs) {
-  if (min_p <= 0.0f) return;
-  softmax(logits, ids, 1.0f, probs);
-  double threshold = double(min_p) * probs[0];
-  size_t kept = 1;
-  while (kept < ids.size() && probs[kept] >= threshold) ++kept;
-  ids.resize(kept);
-}
-
-// Inverse-CDF draw over probs in ids' order with one 24-bit uniform number.
-int32_t draw(const std::vector<int32_t>& ids, const std::vector<double>& probs, Rng& rng) {
-  double target = double(rng.next_float());
+// Inverse-CDF draw with one 24-bit uniform number over softmax(logit / temperature) in c's order.
+int32_t draw(const std::vector<Candidate>& c, float temperature, std::vector<double>& probs,
+             Rng& rng) {
+  const float max = max_logit(c);
+  probs.resize(c.size());
+  double total = 0.0;
+  for (size_t i = 0; i < c.size(); ++i) total += probs[i] = weight(c[i].logit, max, temperature);
+  double target = double(rng.next_float()) * total;
   double cumulative = 0.0;
-  for (size_t i = 0; i < ids.size(); ++i) {
+  for (size_t i = 0; i < c.size(); ++i) {
     cumulative += probs[i];
-    if (target < cumulative) return ids[i];
+    if (target < cumulative) return c[i].id;
   }
-  return ids.back();  // rounding left the sum just below 1
+  return c.back().id;  // rounding left the sum just below the target
 }
 
 }  // namespace
@@ -163,14 +174,12 @@ int32_t sample_token(std::span<float> logits, std::span<const int32_t> history,
   apply_penalties(logits, history, params, scratch.counts);
   if (params.temperature <= 0.0f) return argmax(logits);
 
-  auto& ids = scratch.ids;
-  ids.resize(logits.size());
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = int32_t(i);
-  keep_top_k(logits, params.top_k, ids);
-  keep_top_p(logits, params.top_p, ids, scratch.probs);
-  keep_min_p(logits, params.min_p, ids, scratch.probs);
-  softmax(logits, ids, params.temperature, scratch.probs);
-  return draw(ids, scratch.probs, rng);
+  auto& c = scratch.candidates;
+  c.resize(logits.size());
+  for (size_t i = 0; i < c.size(); ++i) c[i] = {rank_value(logits[i]), int32_t(i)};
+  keep_top_k(params.top_k, c);
+  keep_nucleus(params.top_p, params.min_p, c);
+  return draw(c, params.temperature, scratch.probs, rng);
 }
 
 int32_t sample_token(std::span<float> logits, std::span<const int32_t> history,

@@ -190,6 +190,76 @@ TEST(Sampler, TemperatureComesAfterMinP) {
   EXPECT_NEAR(share[0], a / (a + b), 0.03);
 }
 
+// The filters written the plain way llama.cpp does: sort everything, then top-k, softmax, top-p,
+// softmax, min-p, softmax with temperature. The sampler takes shortcuts; it must agree.
+std::map<int32_t, double> reference_distribution(std::vector<float> logits,
+                                                 const SamplingParams& p) {
+  std::vector<std::pair<double, int32_t>> c;
+  for (size_t i = 0; i < logits.size(); ++i) c.push_back({logits[i], int32_t(i)});
+  std::sort(c.begin(), c.end(), [](auto& a, auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (p.top_k > 0 && size_t(p.top_k) < c.size()) c.resize(size_t(p.top_k));
+  auto softmax = [&](double t) {
+    std::vector<double> q;
+    double z = 0;
+    for (auto& x : c) z += std::exp((x.first - c[0].first) / t);
+    for (auto& x : c) q.push_back(std::exp((x.first - c[0].first) / t) / z);
+    return q;
+  };
+  if (p.top_p < 1.0f) {
+    auto q = softmax(1.0);
+    double cum = 0;
+    for (size_t i = 0; i < c.size(); ++i) {
+      cum += q[i];
+      if (cum >= p.top_p) {
+        c.resize(i + 1);
+        break;
+      }
+    }
+  }
+  if (p.min_p > 0.0f) {
+    auto q = softmax(1.0);
+    size_t kept = 1;
+    while (kept < c.size() && q[kept] >= p.min_p * q[0]) ++kept;
+    c.resize(kept);
+  }
+  auto q = softmax(p.temperature);
+  std::map<int32_t, double> out;
+  for (size_t i = 0; i < c.size(); ++i) out[c[i].second] = q[i];
+  return out;
+}
+
+TEST(Sampler, FiltersAgreeWithAPlainReference) {
+  Rng gen(2024);
+  int combos = 0;
+  for (int top_k : {0, 5, 40}) {
+    for (float top_p : {1.0f, 0.9f, 0.5f}) {
+      for (float min_p : {0.0f, 0.05f, 0.3f}) {
+        std::vector<float> logits(300);  // > 64 tokens: the sampler sorts in chunks
+        for (auto& l : logits) l = 4.0f * (gen.next_float() + gen.next_float() + gen.next_float());
+        SamplingParams p = all_off();
+        p.top_k = top_k;
+        p.top_p = top_p;
+        p.min_p = min_p;
+        p.temperature = 0.7f;
+        auto want = reference_distribution(logits, p);
+        auto got = frequencies(logits, p, 3000, uint64_t(combos));
+        for (auto& [id, share] : got) {
+          EXPECT_EQ(want.count(id), 1u)
+              << "token " << id << " should have been filtered out (k=" << top_k << " p=" << top_p
+              << " min_p=" << min_p << ")";
+        }
+        for (auto& [id, prob] : want) {
+          EXPECT_NEAR(got[id], prob, 0.035)
+              << "token " << id << " k=" << top_k << " p=" << top_p << " min_p=" << min_p;
+        }
+        ++combos;
+      }
+    }
+  }
+}
+
 TEST(Sampler, DrawFrequenciesMatchTheDistribution) {
   SamplingParams p = all_off();
   std::vector<double> probs = {0.5, 0.3, 0.15, 0.05};

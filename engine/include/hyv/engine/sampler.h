@@ -34,9 +34,13 @@ int32_t sample_token(std::span<float> logits, std::span<const int32_t> history,
 
 // Working memory for sample_token; reusing one across calls makes sampling allocation-free.
 struct SamplerScratch {
-  std::vector<int32_t> ids;     // candidate token ids, best first once sorted
-  std::vector<double> probs;    // their probabilities
-  std::vector<int32_t> counts;  // penalty window: (id, count) pairs, flattened
+  struct Candidate {
+    float logit;
+    int32_t id;
+  };
+  std::vector<Candidate> candidates;  // best first once a filter has ordered them
+  std::vector<double> probs;          // their probabilities, for the draw
+  std::vector<int32_t> counts;        // the penalty window, sorted
 };
 
 // The same draw as above, with ids and probabilities kept in scratch.
