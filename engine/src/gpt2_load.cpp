@@ -213,7 +213,7 @@ void Linear::row(int r, float* out) const {
 
 Result<Gpt2Weights> load_gpt2_weights(const Gpt2Config& c, Bytes safetensors, WeightType type) {
   auto file = SafetensorsFile::parse(safetensors);
-  if (!file.ok()) return file.status().with_context("model.safetensors");
+  if (!file.ok()) return file.status();  // the caller knows the file name and adds it
   HYV_RETURN_IF_ERROR(check_layer_count(file.value(), c.n_layer));
   const TensorSource src(file.value());
 

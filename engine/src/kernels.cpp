@@ -20,7 +20,7 @@ constexpr int64_t kMinWorkPerTask = 1 << 16;
 constexpr int kTokenBlock = 32;
 // Decode streams every weight once; prefetching this far ahead (into the following rows, which are
 // contiguous) gave a few percent on DistilGPT-2-sized decode on our machines.
-constexpr int kPrefetchBytes = 1024;
+[[maybe_unused]] constexpr int kPrefetchBytes = 1024;  // AVX2 path only
 
 // Final value of one output element; the same expression in every path keeps results identical.
 inline float finish(float dot_value, const float* bias, int r, float* out, bool accumulate) {

@@ -400,7 +400,6 @@ TEST(Gpt2Load, CorruptFileIsReportedAsSuch) {
   bytes.resize(bytes.size() / 2);
   auto m = Gpt2Model::load(fixture_config(), bytes, WeightType::f32);
   ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.status().message().find("model.safetensors: "), std::string::npos);
   EXPECT_NE(m.status().message().find("truncated"), std::string::npos);
 }
 
