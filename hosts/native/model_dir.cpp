@@ -96,9 +96,9 @@ std::string sha256_hex(Bytes bytes) {
 }
 
 std::vector<std::string> model_search_dirs() {
+  // An explicit $HYV_MODELS_DIR is the only place looked at, so it cannot be silently bypassed.
+  if (const char* env = std::getenv("HYV_MODELS_DIR"); env != nullptr && *env != '\0') return {env};
   std::vector<std::string> candidates;
-  if (const char* env = std::getenv("HYV_MODELS_DIR"); env != nullptr && *env != '\0')
-    candidates.emplace_back(env);
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) candidates.push_back((exe.parent_path().parent_path() / "models").string());

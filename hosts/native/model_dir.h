@@ -5,8 +5,8 @@
 //   auto loaded = hyv::engine::load_model_folder(dir.value().files(), WeightType::f32);
 //   std::string sha = dir.value().safetensors_sha256();            // hex, for provenance
 //
-// Bundled models are looked up, in order, under $HYV_MODELS_DIR, ../models beside the hyv
-// executable (build/hyv -> models/), and the source tree the binary was built from.
+// Bundled models are looked up under $HYV_MODELS_DIR when it is set, else under ../models beside
+// the hyv executable (build/hyv -> models/), then the source tree the binary was built from.
 #pragma once
 
 #include <memory>

@@ -99,6 +99,17 @@ gen --temperature 0 --seed 99 >"$TMP/g2" 2>/dev/null
 cmp -s "$TMP/g1" "$TMP/g2" || fail "greedy output depends on the seed"
 gen --seed 1 --quantize q8 >/dev/null 2>"$TMP/err" || fail "--quantize q8 failed: $(cat "$TMP/err")"
 
+# Without --model: the bundled model for the kind, found under $HYV_MODELS_DIR.
+mkdir -p "$TMP/models" && cp -r "$MODEL" "$TMP/models/code-small"
+HYV_MODELS_DIR=$TMP/models "$HYV" generate code --prompt "the dog ran" --max-tokens 30 --seed 7 \
+  >"$TMP/bundled" 2>"$TMP/err" || fail "default code model: $(cat "$TMP/err")"
+cmp -s "$TMP/a" "$TMP/bundled" || fail "the default code model gave other text than --model"
+HYV_MODELS_DIR=$TMP/models "$HYV" models list >"$TMP/list" 2>"$TMP/err" || fail "models list failed"
+sha=$(sha256sum "$MODEL/model.safetensors" | cut -d' ' -f1)
+grep -qE "^code-small +code +127296 +$sha" "$TMP/list" || fail "models list: $(cat "$TMP/list")"
+HYV_MODELS_DIR=$TMP/models expect_error "missing bundled model" \
+  "text-small was not found.*HYV_MODELS_DIR" -- generate text --prompt hi
+
 # Errors.
 expect_error "missing model folder" "no such model folder" -- \
   generate text --model "$TMP/nowhere" --prompt hi
