@@ -14,7 +14,7 @@ constexpr const char* kAcceptedActivations[] = {"gelu_new", "gelu_pytorch_tanh",
                                                 "gelu"};
 
 Status field_error(const char* field, const std::string& what) {
-  return Status::Error(std::string("config.json: \"") + field + "\" " + what);
+  return Status::Error(std::string("\"") + field + "\" " + what);
 }
 
 // Reads an integer field; absent leaves *out unchanged when optional, else is an error.
@@ -114,11 +114,10 @@ Result<Gpt2Config> parse_gpt2_config(std::string_view config_json) {
   rapidjson::Document doc;
   doc.Parse(config_json.data(), config_json.size());
   if (doc.HasParseError()) {
-    return Status::Error("config.json: invalid JSON at byte " +
-                         std::to_string(doc.GetErrorOffset()) + ": " +
-                         rapidjson::GetParseError_En(doc.GetParseError()));
+    return Status::Error(str_cat("invalid JSON at byte ", std::to_string(doc.GetErrorOffset())) +
+                         ": " + rapidjson::GetParseError_En(doc.GetParseError()));
   }
-  if (!doc.IsObject()) return Status::Error("config.json: must be a JSON object");
+  if (!doc.IsObject()) return Status::Error("must be a JSON object");
   HYV_RETURN_IF_ERROR(read_architecture_flags(doc));
 
   Gpt2Config c;

@@ -34,10 +34,10 @@ struct Gpt2Config {
   int n_inner = 0;           // MLP width; 0 means 4 * n_embd (GPT2Config's n_inner = null)
 };
 
-// Reads GPT2Config fields from config.json; errors name the field. n_positions may be given as
-// n_ctx. activation_function: "gelu_new", "gelu_pytorch_tanh" and "gelu_fast" are the tanh form,
-// "gelu" the exact erf form; others are refused. Absent bos/eos ids default to 50256 when that is
-// inside the vocabulary, else to -1 (none).
+// Reads GPT2Config fields from config.json; errors name the field (the caller adds the file name).
+// n_positions may be given as n_ctx. activation_function: "gelu_new", "gelu_pytorch_tanh" and
+// "gelu_fast" are the tanh form, "gelu" the exact erf form; others are refused. Absent bos/eos ids
+// default to 50256 when that is inside the vocabulary, else to -1 (none).
 Result<Gpt2Config> parse_gpt2_config(std::string_view config_json);
 
 // Checks sizes (positive, n_embd divisible by n_head), the activation and the special token ids.
