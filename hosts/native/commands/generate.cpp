@@ -25,8 +25,9 @@ namespace {
 constexpr const char* kHelp = R"(Generates text or code with a GPT-2-family model.
 
 The model is a Hugging Face folder (config.json, model.safetensors, vocab.json + merges.txt
-and/or tokenizer.json); without --model, the bundled models/text-small or models/code-small.
-Text streams to stdout as it is made. Sampling follows llama.cpp: penalties, top-k, top-p,
+and/or tokenizer.json); without --model, the bundled text-small or code-small, looked up in
+$HYV_MODELS_DIR when it is set, else in ../models beside the hyv binary. Text streams to stdout
+as it is made, then a newline. Sampling follows llama.cpp: penalties, top-k, top-p,
 min-p, temperature; --temperature 0 is greedy. The same model, prompt, parameters and --seed
 give the same text on every run (--threads does not change it).
 
