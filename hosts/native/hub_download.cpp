@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -65,11 +66,19 @@ struct Sink {
   int fd = -1;
   EVP_MD_CTX* sha = nullptr;
   uint64_t bytes = 0;
+  uint64_t expected = 0;  // Content-Length, 0 if unknown
+  uint64_t shown = 0;
+  bool progress = false;  // on a terminal: a running count, since model.safetensors is large
   std::string error;
 
   bool write(const char* data, size_t n) {
     EVP_DigestUpdate(sha, data, n);
     bytes += n;
+    if (progress && bytes - shown >= (16u << 20)) {
+      shown = bytes;
+      std::fprintf(stderr, "\r  %llu / %llu MB", (unsigned long long)(bytes >> 20),
+                   (unsigned long long)(expected >> 20));
+    }
     while (n > 0) {
       ssize_t w = ::write(fd, data, n);
       if (w < 0 && errno == EINTR) continue;
@@ -127,6 +136,7 @@ Result<Download> download_to_file(const std::string& url, const std::string& pat
   if (fd < 0) return Status::Error(path + ": cannot create: " + std::strerror(errno));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   Sink sink{fd, sha.get()};
+  sink.progress = ::isatty(STDERR_FILENO) != 0;
   auto fail = [&](const std::string& message) -> Result<Download> {
     ::close(fd);
     ::unlink(path.c_str());
@@ -151,6 +161,7 @@ Result<Download> download_to_file(const std::string& url, const std::string& pat
         u.value().target,
         [&](const httplib::Response& r) {
           body_wanted = r.status == 200;
+          sink.expected = std::strtoull(r.get_header_value("Content-Length").c_str(), nullptr, 10);
           return true;
         },
         [&](const char* data, size_t n) { return !body_wanted || sink.write(data, n); });
@@ -178,6 +189,7 @@ Result<Download> download_to_file(const std::string& url, const std::string& pat
     unsigned n = 0;
     EVP_DigestFinal_ex(sha.get(), digest, &n);
     d.sha256 = hex(digest, n);
+    if (sink.shown > 0) std::fputc('\n', stderr);
     d.bytes = sink.bytes;
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
       ::unlink(path.c_str());
