@@ -93,6 +93,14 @@ if got["finish_reason"] != "stop_string" or got["text"] != full[: full.find(stop
     sys.exit(1)
 EOF
 
+# --prompt-file, also from stdin, is the same prompt as --prompt.
+printf 'the dog ran' >"$TMP/prompt-ok.txt"
+gen_file() { "$HYV" generate text --model "$MODEL" --max-tokens 30 --seed 7 "$@"; }
+gen_file --prompt-file "$TMP/prompt-ok.txt" >"$TMP/pf" 2>/dev/null || fail "--prompt-file failed"
+gen_file --prompt-file - <"$TMP/prompt-ok.txt" >"$TMP/pstdin" 2>/dev/null || fail "--prompt-file - failed"
+cmp -s "$TMP/a" "$TMP/pf" || fail "--prompt-file gave other text than --prompt"
+cmp -s "$TMP/a" "$TMP/pstdin" || fail "--prompt-file - gave other text than --prompt"
+
 # Greedy (--temperature 0) is reproducible without a seed; q8 loads and generates.
 gen --temperature 0 >"$TMP/g1" 2>/dev/null || fail "greedy failed"
 gen --temperature 0 --seed 99 >"$TMP/g2" 2>/dev/null

@@ -72,6 +72,8 @@ std::string read_prompt(const Options& o) {
   std::string text;
   if (o.prompt) {
     text = *o.prompt;
+  } else if (o.prompt_file == "-") {
+    text = native::read_stdin();
   } else {
     auto r = native::read_text_file(o.prompt_file);
     if (!r.ok()) fail(r.status().message());
@@ -250,7 +252,7 @@ Registration reg("generate", [](CLI::App& app) {
   cmd->add_option("kind", o->kind, "text or code (picks the bundled model)")->required();
   cmd->add_option("--model", o->model, "Model folder (default: the bundled one for the kind)");
   cmd->add_option("--prompt", o->prompt, "Prompt text (UTF-8)");
-  cmd->add_option("--prompt-file", o->prompt_file, "Read the prompt from this file");
+  cmd->add_option("--prompt-file", o->prompt_file, "Read the prompt from this file (- for stdin)");
   cmd->add_option("--max-tokens", o->max_tokens, "Most tokens to generate")->capture_default_str();
   cmd->add_option("--temperature", o->sampling.temperature, "Sampling temperature; 0 = greedy")
       ->capture_default_str();
