@@ -159,15 +159,22 @@ void accept(SessionState& s, int32_t id, StepOutput& out) {
 Result<StepOutput> GenerationSession::step(const StepBudget& budget, TaskRunner* runner) {
   Impl& s = *impl_;
   StepOutput out;
-  for (int produced = 0; s.finish == FinishReason::none && produced < budget.max_tokens;
-       ++produced) {
-    s.logits.resize(size_t(s.model->config().vocab_size));
-    std::span<const int32_t> input = s.tokens;
-    if (s.cache.n_tokens > 0) input = input.last(1);  // decode; else prefill the whole prompt
+  int produced = 0;
+  while (s.finish == FinishReason::none && produced < budget.max_tokens) {
+    // The tokens not yet in the cache: the rest of the prompt (prefill), or the last sampled one.
+    auto input = std::span<const int32_t>(s.tokens).subspan(size_t(s.cache.n_tokens));
+    const bool partial =
+        budget.prefill_chunk_tokens > 0 && input.size() > size_t(budget.prefill_chunk_tokens);
+    if (partial) input = input.first(size_t(budget.prefill_chunk_tokens));
+    // A partial prefill needs no logits, so the model skips its lm_head.
+    s.logits.resize(partial ? 0 : size_t(s.model->config().vocab_size));
     Status forwarded = s.model->forward(s.cache, input, s.logits, runner);
     if (!forwarded.ok()) return forwarded.with_context("generation step");
-    int32_t id = sample_token(s.logits, s.tokens, s.request.sampling, s.rng, s.scratch);
-    accept(s, id, out);
+    if (!partial) {
+      int32_t id = sample_token(s.logits, s.tokens, s.request.sampling, s.rng, s.scratch);
+      accept(s, id, out);
+      ++produced;
+    }
     if (budget.exhausted && budget.exhausted()) break;
   }
   out.done = s.finish != FinishReason::none;

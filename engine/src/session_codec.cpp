@@ -249,7 +249,7 @@ Status check_progress(const SessionState& s, const Gpt2Config& config) {
                          std::to_string(int(s.finish)));
   int64_t cached = s.cache.n_tokens, n = int64_t(s.tokens.size());
   bool done = s.finish != FinishReason::none;
-  bool consistent = s.generated.empty() ? (cached == 0 || done) : (cached == n - 1);
+  bool consistent = s.generated.empty() ? cached < n : cached == n - 1;
   if (done) consistent = cached <= n;
   if (!consistent)
     return Status::Error("session state caches " + std::to_string(cached) + " of " +

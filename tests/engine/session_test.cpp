@@ -137,6 +137,24 @@ TEST(Session, ExhaustedCallbackEndsAStepAfterAForwardPass) {
   EXPECT_EQ(passes, 30);
 }
 
+TEST(Session, ChunkedPrefillChangesNoToken) {
+  GenerationRequest req = request(20);
+  req.prompt = tokenizer().encode("the dog ran to the park and the dog ran back to the house");
+  ASSERT_GT(req.prompt.size(), 10u);
+  Outcome whole = run(req, StepBudget{});
+  for (int chunk : {1, 3, 4}) {
+    int passes = 0;
+    StepBudget budget;
+    budget.prefill_chunk_tokens = chunk;
+    budget.exhausted = [&] { return ++passes % 2 == 0; };
+    Outcome chunked = run(req, budget, /*round_trip=*/true);
+    EXPECT_EQ(chunked.tokens, whole.tokens) << "chunks of " << chunk;
+    EXPECT_EQ(chunked.text, whole.text) << "chunks of " << chunk;
+    size_t prefill_passes = (req.prompt.size() + size_t(chunk) - 1) / size_t(chunk);
+    EXPECT_EQ(size_t(passes), prefill_passes + 19) << "one pass per chunk, then one per token";
+  }
+}
+
 TEST(Session, ZeroTokenBudgetDoesNothing) {
   auto s = GenerationSession::start(model(), tokenizer(), request(5));
   ASSERT_TRUE(s.ok());

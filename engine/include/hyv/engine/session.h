@@ -8,6 +8,8 @@
 //
 // Invariant between step() calls: the KV cache holds every token in tokens() except the last
 // sampled one, whose logits are not yet computed; the RNG has drawn exactly once per sampled token.
+// (Before the first token is sampled the cache holds a prefix of the prompt: none of it, or the
+// chunks a chunked prefill has run so far.)
 // So a later step() (also after serialize()/restore()) continues with no token repeated or lost.
 #pragma once
 
@@ -35,9 +37,13 @@ struct GenerationRequest {
 
 // How much work one step() may do: at most max_tokens new tokens, and it also stops once
 // exhausted() returns true (checked after each forward pass: e.g. an instruction counter).
+// prefill_chunk_tokens > 0 runs the prompt in forward passes of at most that many tokens, so a
+// long prompt can span several steps (a canister call has an instruction limit); 0 runs it in one.
+// Chunking changes no token: the cache holds the same values either way.
 struct StepBudget {
   int max_tokens = 1 << 30;
   std::function<bool()> exhausted;
+  int prefill_chunk_tokens = 0;
   static StepBudget tokens(int n) { return StepBudget{n, nullptr}; }
 };
 
