@@ -112,7 +112,8 @@ Status validate_gpt2_config(const Gpt2Config& c) {
 
 Result<Gpt2Config> parse_gpt2_config(std::string_view config_json) {
   rapidjson::Document doc;
-  doc.Parse(config_json.data(), config_json.size());
+  // Full precision: numbers are rounded correctly, the same on every platform.
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(config_json.data(), config_json.size());
   if (doc.HasParseError()) {
     return Status::Error(str_cat("invalid JSON at byte ", std::to_string(doc.GetErrorOffset())) +
                          ": " + rapidjson::GetParseError_En(doc.GetParseError()));

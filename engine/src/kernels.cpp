@@ -6,9 +6,14 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "no_fp_contract.h"  // first: it governs everything below
+
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define HYV_AVX2 1
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define HYV_SIMD128 1
 #endif
 
 namespace hyv::engine::kernels {
@@ -28,6 +33,20 @@ inline float finish(float dot_value, const float* bias, int r, float* out, bool 
   if (bias != nullptr) v += bias[r];
   if (accumulate) v += *out;
   return v;
+}
+
+// Eight partial sums, each lane[i] = lane[i] + a * b (a multiply and an add, no FMA), combined
+// as ((l0+l4) + (l2+l6)) + ((l1+l5) + (l3+l7)). The SIMD128 path and `dot` on AVX2 compute exactly
+// this, so their results are bit-identical to it; the AVX2 matrix product uses FMA for speed.
+[[maybe_unused]] float dot_lanes(const float* a, const float* b, int n) {
+  float lane[8] = {};
+  int k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int i = 0; i < 8; ++i) lane[i] = lane[i] + a[k + i] * b[k + i];
+  float s =
+      ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+  for (; k < n; ++k) s += a[k] * b[k];
+  return s;
 }
 
 #if HYV_AVX2
@@ -73,19 +92,72 @@ void tile_f32(float* out, int out_stride, const float* in, const float* w, int c
     }
   }
 }
-#else
-// Eight partial sums combined in the AVX2 path's order, so the compiler can vectorise it.
-float dot_lanes(const float* a, const float* b, int n) {
-  float lane[8] = {};
+
+float dot_simd(const float* a, const float* b, int n) {
+  __m256 acc = _mm256_setzero_ps();
   int k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (int i = 0; i < 8; ++i) lane[i] += a[k + i] * b[k + i];
-  float s =
-      ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+  for (; k + 8 <= n; k += 8) {
+    acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k)));
+  }
+  float s = hsum(acc);
   for (; k < n; ++k) s += a[k] * b[k];
   return s;
 }
+#elif HYV_SIMD128
+// The 8 lanes of dot_lanes as two f32x4 (lanes 0..3 and 4..7).
+inline float hsum(v128_t lo, v128_t hi) {
+  const v128_t s = wasm_f32x4_add(lo, hi);
+  const v128_t t = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 2, 3, 2, 3));
+  return wasm_f32x4_extract_lane(t, 0) + wasm_f32x4_extract_lane(t, 1);
+}
 
+template <int R, int T>
+void tile_f32(float* out, int out_stride, const float* in, const float* w, int cols,
+              const float* bias, int r0, bool accumulate) {
+  v128_t lo[R][T], hi[R][T];
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) lo[r][t] = hi[r][t] = wasm_f32x4_splat(0.0f);
+  }
+  int k = 0;
+  for (; k + 8 <= cols; k += 8) {
+    v128_t x_lo[T], x_hi[T];
+    for (int t = 0; t < T; ++t) {
+      x_lo[t] = wasm_v128_load(in + static_cast<size_t>(t) * cols + k);
+      x_hi[t] = wasm_v128_load(in + static_cast<size_t>(t) * cols + k + 4);
+    }
+    for (int r = 0; r < R; ++r) {
+      const v128_t w_lo = wasm_v128_load(w + static_cast<size_t>(r) * cols + k);
+      const v128_t w_hi = wasm_v128_load(w + static_cast<size_t>(r) * cols + k + 4);
+      for (int t = 0; t < T; ++t) {
+        lo[r][t] = wasm_f32x4_add(lo[r][t], wasm_f32x4_mul(w_lo, x_lo[t]));
+        hi[r][t] = wasm_f32x4_add(hi[r][t], wasm_f32x4_mul(w_hi, x_hi[t]));
+      }
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) {
+      float s = hsum(lo[r][t], hi[r][t]);
+      for (int kk = k; kk < cols; ++kk) {
+        s += w[static_cast<size_t>(r) * cols + kk] * in[static_cast<size_t>(t) * cols + kk];
+      }
+      float* o = out + static_cast<size_t>(t) * out_stride + r;
+      *o = finish(s, bias, r0 + r, o, accumulate);
+    }
+  }
+}
+
+float dot_simd(const float* a, const float* b, int n) {
+  v128_t lo = wasm_f32x4_splat(0.0f), hi = lo;
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    lo = wasm_f32x4_add(lo, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(b + k)));
+    hi = wasm_f32x4_add(hi, wasm_f32x4_mul(wasm_v128_load(a + k + 4), wasm_v128_load(b + k + 4)));
+  }
+  float s = hsum(lo, hi);
+  for (; k < n; ++k) s += a[k] * b[k];
+  return s;
+}
+#else
 template <int R, int T>
 void tile_f32(float* out, int out_stride, const float* in, const float* w, int cols,
               const float* bias, int r0, bool accumulate) {
@@ -98,10 +170,23 @@ void tile_f32(float* out, int out_stride, const float* in, const float* w, int c
     }
   }
 }
+
+float dot_simd(const float* a, const float* b, int n) {
+  return dot_lanes(a, b, n);
+}
 #endif
 
-// Rows [r_begin, r_end) for tokens [0, tokens): one token uses tiles of 8 rows (8 independent
-// FMA chains), several use 2 rows x 4 tokens so each weight load feeds 4 multiply-adds.
+// Tile shapes: registers hold the accumulators (R x T of them) plus T inputs and a weight vector.
+#if HYV_AVX2
+constexpr int kDecodeRows = 8;  // 8 independent FMA chains cover the FMA latency
+constexpr int kPrefillRows = 2, kPrefillTokens = 4;  // each weight load feeds 4 multiply-adds
+#else
+constexpr int kDecodeRows = 4;  // SIMD128 keeps two f32x4 per accumulator
+constexpr int kPrefillRows = 2, kPrefillTokens = 2;
+#endif
+
+// Rows [r_begin, r_end) for tokens [0, tokens), in blocks of kTokenBlock tokens so each weight
+// row is read from memory once per block.
 void matmul_rows_f32(float* out, const float* in, const float* w, const float* bias, int tokens,
                      int rows, int cols, bool accumulate, int r_begin, int r_end) {
   auto tile = [&](auto rt, auto tt, int r, int t) {
@@ -112,26 +197,26 @@ void matmul_rows_f32(float* out, const float* in, const float* w, const float* b
                    bias, r, accumulate);
   };
   using I1 = std::integral_constant<int, 1>;
-  using I2 = std::integral_constant<int, 2>;
-  using I4 = std::integral_constant<int, 4>;
-  using I8 = std::integral_constant<int, 8>;
+  using IDecode = std::integral_constant<int, kDecodeRows>;
+  using IRows = std::integral_constant<int, kPrefillRows>;
+  using ITokens = std::integral_constant<int, kPrefillTokens>;
   for (int tb = 0; tb < tokens; tb += kTokenBlock) {
     const int te = std::min(tokens, tb + kTokenBlock);
     if (te - tb == 1) {
       int r = r_begin;
-      for (; r + 8 <= r_end; r += 8) tile(I8{}, I1{}, r, tb);
+      for (; r + kDecodeRows <= r_end; r += kDecodeRows) tile(IDecode{}, I1{}, r, tb);
       for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
       continue;
     }
     int r = r_begin;
-    for (; r + 2 <= r_end; r += 2) {
+    for (; r + kPrefillRows <= r_end; r += kPrefillRows) {
       int t = tb;
-      for (; t + 4 <= te; t += 4) tile(I2{}, I4{}, r, t);
-      for (; t < te; ++t) tile(I2{}, I1{}, r, t);
+      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(IRows{}, ITokens{}, r, t);
+      for (; t < te; ++t) tile(IRows{}, I1{}, r, t);
     }
     for (; r < r_end; ++r) {
       int t = tb;
-      for (; t + 4 <= te; t += 4) tile(I1{}, I4{}, r, t);
+      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(I1{}, ITokens{}, r, t);
       for (; t < te; ++t) tile(I1{}, I1{}, r, t);
     }
   }
@@ -177,7 +262,7 @@ void gelu_tanh(float* x, size_t n) {
   constexpr float kSqrt2OverPi = 0.7978845608028654f;
   for (size_t i = 0; i < n; ++i) {
     const float v = x[i];
-    x[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
+    x[i] = 0.5f * v * (1.0f + tanh_f32(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
   }
 }
 
@@ -187,17 +272,7 @@ void gelu_erf(float* x, size_t n) {
 }
 
 float dot(const float* a, const float* b, int n) {
-#if HYV_AVX2
-  __m256 acc = _mm256_setzero_ps();
-  int k = 0;
-  for (; k + 8 <= n; k += 8)
-    acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k), acc);
-  float s = hsum(acc);
-  for (; k < n; ++k) s += a[k] * b[k];
-  return s;
-#else
-  return dot_lanes(a, b, n);
-#endif
+  return dot_simd(a, b, n);
 }
 
 void attend(float* out, const float* q, const float* k, const float* v, size_t stride, int n_keys,
@@ -209,7 +284,7 @@ void attend(float* out, const float* q, const float* k, const float* v, size_t s
   }
   float sum = 0.0f;
   for (int j = 0; j < n_keys; ++j) {
-    scores[j] = std::exp(scores[j] - max_score);
+    scores[j] = exp_f32(scores[j] - max_score);
     sum += scores[j];
   }
   const float inv_sum = 1.0f / sum;

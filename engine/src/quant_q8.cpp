@@ -5,16 +5,25 @@
 #include <type_traits>
 
 #include "hyv/engine/kernels.h"
+#include "no_fp_contract.h"  // first: it governs everything below
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define HYV_AVX2 1
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define HYV_SIMD128 1
 #endif
 
 namespace hyv::engine::kernels {
 namespace {
 
 constexpr int kTokenBlock = 32;
+#if HYV_AVX2
+constexpr int kDecodeRows = 8;  // rows per decode tile: independent accumulators in flight
+#else
+constexpr int kDecodeRows = 4;  // SIMD128 keeps two f32x4 per row; 4 rows fit 16 registers
+#endif
 // Decode streams every weight once; a software prefetch this far ahead (into the following rows,
 // which are contiguous) gave 5-8% on DistilGPT-2-sized decode on our machines.
 [[maybe_unused]] constexpr int kPrefetchBytes = 2048;  // AVX2 path only
@@ -36,6 +45,11 @@ struct Q8Args {
   bool accumulate;
 };
 
+// Every path (AVX2, SIMD128, scalar) computes one output element the same way, so q8 results are
+// bit-identical natively and in wasm: per block of 32 inputs, lane l (0..7) sums w * x over the
+// positions {2l, 2l+1, 16+2l, 16+2l+1} exactly in int32 (the lanes of vpmaddwd); then
+// acc[l] = acc[l] + float(sum_l) * scale, a multiply and an add (wasm has no FMA); finally
+// ((a0+a4) + (a2+a6)) + ((a1+a5) + (a3+a7)), times the activation scale, plus bias and output.
 #if HYV_AVX2
 inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -44,8 +58,7 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-// R rows x T tokens. Per block: weights widened to int16 once and shared by the T tokens,
-// vpmaddwd sums pairs exactly in int32, then one convert and one FMA with the block's scale.
+// R rows x T tokens. Per block: weights widened to int16 once and shared by the T tokens.
 template <int R, int T>
 void tile_q8(const Q8Args& a, int r0, int t0) {
   const Q8Matrix& m = *a.w;
@@ -73,7 +86,7 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
         const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xp));
         const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xp + 16));
         const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(w0, x0), _mm256_madd_epi16(w1, x1));
-        acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), scale, acc[r][t]);
+        acc[r][t] = _mm256_add_ps(acc[r][t], _mm256_mul_ps(_mm256_cvtepi32_ps(s), scale));
       }
     }
   }
@@ -81,6 +94,56 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
     for (int t = 0; t < T; ++t) {
       float* o = a.out + static_cast<size_t>(t0 + t) * m.rows + r0 + r;
       *o = finish(hsum(acc[r][t]), a.in_scale[t0 + t], a.bias, r0 + r, o, a.accumulate);
+    }
+  }
+}
+#elif HYV_SIMD128
+// Lanes 0..3 and 4..7 of the AVX2 accumulator as two f32x4.
+inline float hsum(v128_t lo, v128_t hi) {
+  const v128_t s = wasm_f32x4_add(lo, hi);
+  const v128_t t = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 2, 3, 2, 3));
+  return wasm_f32x4_extract_lane(t, 0) + wasm_f32x4_extract_lane(t, 1);
+}
+
+template <int R, int T>
+void tile_q8(const Q8Args& a, int r0, int t0) {
+  const Q8Matrix& m = *a.w;
+  const int pc = m.padded_cols;
+  const int nb = pc / kQ8Block;
+  v128_t lo[R][T], hi[R][T];
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) lo[r][t] = hi[r][t] = wasm_f32x4_splat(0.0f);
+  }
+  const int8_t* wq = m.q.data() + static_cast<size_t>(r0) * pc;
+  const float* ws = m.scales.data() + static_cast<size_t>(r0) * nb;
+  const int16_t* xq = a.in_q + static_cast<size_t>(t0) * pc;
+  for (int b = 0; b < nb; ++b) {
+    v128_t x[T][4];
+    for (int t = 0; t < T; ++t) {
+      const int16_t* xp = xq + static_cast<size_t>(t) * pc + b * kQ8Block;
+      for (int i = 0; i < 4; ++i) x[t][i] = wasm_v128_load(xp + 8 * i);
+    }
+    for (int r = 0; r < R; ++r) {
+      const int8_t* wp = wq + static_cast<size_t>(r) * pc + b * kQ8Block;
+      const v128_t v0 = wasm_v128_load(wp);
+      const v128_t v1 = wasm_v128_load(wp + 16);
+      const v128_t w[4] = {wasm_i16x8_extend_low_i8x16(v0), wasm_i16x8_extend_high_i8x16(v0),
+                           wasm_i16x8_extend_low_i8x16(v1), wasm_i16x8_extend_high_i8x16(v1)};
+      const v128_t scale = wasm_f32x4_splat(ws[static_cast<size_t>(r) * nb + b]);
+      for (int t = 0; t < T; ++t) {
+        const v128_t s_lo = wasm_i32x4_add(wasm_i32x4_dot_i16x8(w[0], x[t][0]),
+                                           wasm_i32x4_dot_i16x8(w[2], x[t][2]));
+        const v128_t s_hi = wasm_i32x4_add(wasm_i32x4_dot_i16x8(w[1], x[t][1]),
+                                           wasm_i32x4_dot_i16x8(w[3], x[t][3]));
+        lo[r][t] = wasm_f32x4_add(lo[r][t], wasm_f32x4_mul(wasm_f32x4_convert_i32x4(s_lo), scale));
+        hi[r][t] = wasm_f32x4_add(hi[r][t], wasm_f32x4_mul(wasm_f32x4_convert_i32x4(s_hi), scale));
+      }
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int t = 0; t < T; ++t) {
+      float* o = a.out + static_cast<size_t>(t0 + t) * m.rows + r0 + r;
+      *o = finish(hsum(lo[r][t], hi[r][t]), a.in_scale[t0 + t], a.bias, r0 + r, o, a.accumulate);
     }
   }
 }
@@ -94,14 +157,23 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
     for (int t = t0; t < t0 + T; ++t) {
       const int8_t* wp = m.q.data() + static_cast<size_t>(r) * pc;
       const int16_t* xp = a.in_q + static_cast<size_t>(t) * pc;
-      float acc = 0.0f;
+      float acc[8] = {};
       for (int b = 0; b < nb; ++b) {
-        int32_t s = 0;
-        for (int k = b * kQ8Block; k < (b + 1) * kQ8Block; ++k) s += int32_t{wp[k]} * xp[k];
-        acc += static_cast<float>(s) * m.scales[static_cast<size_t>(r) * nb + b];
+        const int k = b * kQ8Block;
+        const float scale = m.scales[static_cast<size_t>(r) * nb + b];
+        for (int l = 0; l < 8; ++l) {
+          int32_t s = 0;
+          for (int base : {0, 16}) {
+            const int i = k + base + 2 * l;
+            s += int32_t{wp[i]} * xp[i] + int32_t{wp[i + 1]} * xp[i + 1];
+          }
+          acc[l] = acc[l] + static_cast<float>(s) * scale;
+        }
       }
+      const float sum =
+          ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
       float* o = a.out + static_cast<size_t>(t) * m.rows + r;
-      *o = finish(acc, a.in_scale[t], a.bias, r, o, a.accumulate);
+      *o = finish(sum, a.in_scale[t], a.bias, r, o, a.accumulate);
     }
   }
 }
@@ -112,7 +184,7 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
 void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
   using I1 = std::integral_constant<int, 1>;
   using I4 = std::integral_constant<int, 4>;
-  using I8 = std::integral_constant<int, 8>;
+  using IDecode = std::integral_constant<int, kDecodeRows>;
   auto tile = [&](auto rt, auto tt, int r, int t) {
     tile_q8<decltype(rt)::value, decltype(tt)::value>(a, r, t);
   };
@@ -120,7 +192,7 @@ void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
     const int te = std::min(tokens, tb + kTokenBlock);
     if (te - tb == 1) {
       int r = r_begin;
-      for (; r + 8 <= r_end; r += 8) tile(I8{}, I1{}, r, tb);
+      for (; r + kDecodeRows <= r_end; r += kDecodeRows) tile(IDecode{}, I1{}, r, tb);
       for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
       continue;
     }

@@ -3,16 +3,22 @@
 //   // out[t][r] = bias[r] + sum_k in[t][k] * w[r][k]   for t < tokens, r < rows
 //   kernels::matmul_f32(out, in, w, bias, tokens, rows, cols, /*accumulate=*/false, runner);
 //
-// Paths: AVX2/FMA natively (the core is compiled for x86-64-v3), a scalar fallback everywhere
-// else (wasm32 included, where the compiler may auto-vectorise it). A kernel given a TaskRunner
-// splits its output rows across runner->concurrency() tasks. Each output element is computed by
-// the same instructions in the same order whatever the split, so results are bit-identical with
-// and without a runner (but not between the AVX2 and the scalar path).
+// Paths: AVX2/FMA natively (the core is compiled for x86-64-v3), SIMD128 in wasm (-msimd128), and
+// a scalar fallback elsewhere. A kernel given a TaskRunner splits its output rows across
+// runner->concurrency() tasks. Each output element is computed by the same instructions in the
+// same order whatever the split or tile, so results are bit-identical with and without a runner.
+//
+// Across platforms: the q8 product, `dot`, softmax, GELU (tanh form) and LayerNorm compute every
+// value with the same IEEE operations in the same order on all paths (no FMA: wasm has none), so a
+// q8 model gives bit-identical logits natively and in wasm. The f32 product uses FMA natively for
+// speed, so f32 logits agree across platforms to rounding, not to the bit.
 //
 // Matrix layout: a weight matrix is [rows][cols] with row r holding output r's weights, so one
 // output reads one contiguous row (Hugging Face Conv1D's (in, out) layout is transposed at load).
 #pragma once
 
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -75,7 +81,37 @@ void gelu_tanh(float* x, size_t n);
 // In place: 0.5 x (1 + erf(x / sqrt(2))), Hugging Face's "gelu".
 void gelu_erf(float* x, size_t n);
 
+// Eight lanes of multiply-then-add, summed in a fixed tree: bit-identical on every path.
 float dot(const float* a, const float* b, int n);
+
+// e^x for x <= 88 (above: +inf; below -87.3: 0), within 2 ulp. Our own rather than libm's, so
+// softmax and GELU give the same bits natively and in wasm: only +, -, *, one rounding to an
+// integer and bit operations, all exactly specified by IEEE 754. Inline so loops vectorise.
+inline float exp_f32(float x) {
+  if (x > 88.0f) return INFINITY;
+  if (x < -87.3f) return 0.0f;
+  // x = n ln2 + r with |r| <= ln2 / 2; ln2 in two parts (Cody-Waite) so n * hi is exact.
+  const float n = std::nearbyint(x * 1.44269504088896341f);
+  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
+  // e^r by its Taylor series to r^7: the remainder is below 6e-9 relative for |r| <= 0.35.
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;  // 2^n
+  return p * std::bit_cast<float>(bits);
+}
+
+// tanh from exp_f32: 1 - 2 / (e^2|x| + 1), sign restored; absolute error below 2e-7.
+inline float tanh_f32(float x) {
+  const float a = std::fabs(x);
+  const float t = a > 9.0f ? 1.0f : 1.0f - 2.0f / (exp_f32(2.0f * a) + 1.0f);
+  return std::copysign(t, x);
+}
 
 // One head, one query. out[d] = sum_j p_j v_j[d] with p = softmax_j(scale * dot(q, k_j)) over
 // j < n_keys, k_j = k + j * stride and v_j = v + j * stride. Softmax in float, max-subtracted.
