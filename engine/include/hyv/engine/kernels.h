@@ -63,7 +63,8 @@ Q8Matrix quantize_q8(const float* w, int rows, int cols);        // w: [rows][co
 void dequantize_row_q8(const Q8Matrix& m, int row, float* out);  // out: [cols]
 
 // Activations entering a q8 matmul: x[t][k] ~= x_q[t][k] * x_scale[t] with x_scale[t] =
-// max_k |x[t][k]| / 32767 (rounding error <= x_scale / 2). x_q: [tokens][padded_cols], zero-padded.
+// max_k |x[t][k]| / 32767 (error half a step, x_scale / 2, plus float rounding). x_q:
+// [tokens][padded_cols], zero-padded.
 void quantize_i16(int16_t* x_q, float* x_scale, const float* in, int tokens, int cols,
                   int padded_cols);
 
