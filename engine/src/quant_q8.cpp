@@ -20,13 +20,13 @@ namespace {
 
 constexpr int kTokenBlock = 32;
 #if HYV_AVX2
-constexpr int kDecodeRows = 8;  // rows per decode tile: independent accumulators in flight
+constexpr int kDecodeRows = kQ8Rows;  // a whole group: one contiguous stream
 #else
-constexpr int kDecodeRows = 4;  // SIMD128 keeps two f32x4 per row; 4 rows fit 16 registers
+constexpr int kDecodeRows = kQ8Rows / 2;  // SIMD128 keeps two f32x4 per row; 4 rows fit registers
 #endif
-// Decode streams every weight once; a software prefetch this far ahead (into the following rows,
-// which are contiguous) gave 5-8% on DistilGPT-2-sized decode on our machines.
-[[maybe_unused]] constexpr int kPrefetchBytes = 2048;  // AVX2 path only
+// Decode streams every weight once; prefetching this far ahead in the group-interleaved stream
+// was best of 1-8 KiB on DistilGPT-2-sized decode (AVX2 path only).
+[[maybe_unused]] constexpr int kPrefetchBytes = 4096;
 
 inline float finish(float dot_value, float x_scale, const float* bias, int r, float* out,
                     bool accumulate) {
@@ -58,29 +58,32 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-// R rows x T tokens. Per block: weights widened to int16 once and shared by the T tokens.
+// R rows (consecutive in one group, r0 % R == 0) x T tokens. Per block: weights widened to int16
+// once and shared by the T tokens.
 template <int R, int T>
 void tile_q8(const Q8Args& a, int r0, int t0) {
   const Q8Matrix& m = *a.w;
   const int pc = m.padded_cols;
-  const int nb = pc / kQ8Block;
   __m256 acc[R][T];
   for (int r = 0; r < R; ++r)
     for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
-  const int8_t* wq = m.q.data() + static_cast<size_t>(r0) * pc;
-  const float* ws = m.scales.data() + static_cast<size_t>(r0) * nb;
   const int16_t* xq = a.in_q + static_cast<size_t>(t0) * pc;
-  for (int b = 0; b < nb; ++b) {
-    for (int r = 0; r < R; ++r) {
-      const int8_t* wp = wq + static_cast<size_t>(r) * pc + b * kQ8Block;
-      if constexpr (T == 1) {
-        _mm_prefetch(reinterpret_cast<const char*>(wp) + kPrefetchBytes, _MM_HINT_T0);
+  const size_t stride = static_cast<size_t>(kQ8Rows) * kQ8Block;  // from one block to the next
+  const int8_t* wq = m.block(r0, 0);
+  const float* ws = m.scales.data() + m.slot(r0, 0);
+  for (int b = 0; b < m.blocks(); ++b, wq += stride, ws += kQ8Rows) {
+    if constexpr (T == 1) {
+      for (int line = 0; line < R * kQ8Block; line += 64) {
+        _mm_prefetch(reinterpret_cast<const char*>(wq) + kPrefetchBytes + line, _MM_HINT_T0);
       }
+    }
+    for (int r = 0; r < R; ++r) {
+      const int8_t* wp = wq + r * kQ8Block;
       const __m256i w0 =
           _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wp)));
       const __m256i w1 =
           _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wp + 16)));
-      const __m256 scale = _mm256_set1_ps(ws[static_cast<size_t>(r) * nb + b]);
+      const __m256 scale = _mm256_set1_ps(ws[r]);
       for (int t = 0; t < T; ++t) {
         const int16_t* xp = xq + static_cast<size_t>(t) * pc + b * kQ8Block;
         const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xp));
@@ -109,27 +112,27 @@ template <int R, int T>
 void tile_q8(const Q8Args& a, int r0, int t0) {
   const Q8Matrix& m = *a.w;
   const int pc = m.padded_cols;
-  const int nb = pc / kQ8Block;
   v128_t lo[R][T], hi[R][T];
   for (int r = 0; r < R; ++r) {
     for (int t = 0; t < T; ++t) lo[r][t] = hi[r][t] = wasm_f32x4_splat(0.0f);
   }
-  const int8_t* wq = m.q.data() + static_cast<size_t>(r0) * pc;
-  const float* ws = m.scales.data() + static_cast<size_t>(r0) * nb;
   const int16_t* xq = a.in_q + static_cast<size_t>(t0) * pc;
-  for (int b = 0; b < nb; ++b) {
+  const size_t stride = static_cast<size_t>(kQ8Rows) * kQ8Block;
+  const int8_t* wq = m.block(r0, 0);
+  const float* ws = m.scales.data() + m.slot(r0, 0);
+  for (int b = 0; b < m.blocks(); ++b, wq += stride, ws += kQ8Rows) {
     v128_t x[T][4];
     for (int t = 0; t < T; ++t) {
       const int16_t* xp = xq + static_cast<size_t>(t) * pc + b * kQ8Block;
       for (int i = 0; i < 4; ++i) x[t][i] = wasm_v128_load(xp + 8 * i);
     }
     for (int r = 0; r < R; ++r) {
-      const int8_t* wp = wq + static_cast<size_t>(r) * pc + b * kQ8Block;
+      const int8_t* wp = wq + r * kQ8Block;
       const v128_t v0 = wasm_v128_load(wp);
       const v128_t v1 = wasm_v128_load(wp + 16);
       const v128_t w[4] = {wasm_i16x8_extend_low_i8x16(v0), wasm_i16x8_extend_high_i8x16(v0),
                            wasm_i16x8_extend_low_i8x16(v1), wasm_i16x8_extend_high_i8x16(v1)};
-      const v128_t scale = wasm_f32x4_splat(ws[static_cast<size_t>(r) * nb + b]);
+      const v128_t scale = wasm_f32x4_splat(ws[r]);
       for (int t = 0; t < T; ++t) {
         const v128_t s_lo = wasm_i32x4_add(wasm_i32x4_dot_i16x8(w[0], x[t][0]),
                                            wasm_i32x4_dot_i16x8(w[2], x[t][2]));
@@ -152,21 +155,17 @@ template <int R, int T>
 void tile_q8(const Q8Args& a, int r0, int t0) {
   const Q8Matrix& m = *a.w;
   const int pc = m.padded_cols;
-  const int nb = pc / kQ8Block;
   for (int r = r0; r < r0 + R; ++r) {
     for (int t = t0; t < t0 + T; ++t) {
-      const int8_t* wp = m.q.data() + static_cast<size_t>(r) * pc;
       const int16_t* xp = a.in_q + static_cast<size_t>(t) * pc;
       float acc[8] = {};
-      for (int b = 0; b < nb; ++b) {
-        const int k = b * kQ8Block;
-        const float scale = m.scales[static_cast<size_t>(r) * nb + b];
+      for (int b = 0; b < m.blocks(); ++b) {
+        const int8_t* wp = m.block(r, b);
+        const int16_t* xb = xp + b * kQ8Block;
+        const float scale = m.scale(r, b);
         for (int l = 0; l < 8; ++l) {
           int32_t s = 0;
-          for (int base : {0, 16}) {
-            const int i = k + base + 2 * l;
-            s += int32_t{wp[i]} * xp[i] + int32_t{wp[i + 1]} * xp[i + 1];
-          }
+          for (int i : {2 * l, 2 * l + 1, 16 + 2 * l, 17 + 2 * l}) s += int32_t{wp[i]} * xb[i];
           acc[l] = acc[l] + static_cast<float>(s) * scale;
         }
       }
@@ -179,8 +178,9 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
 }
 #endif
 
-// Same blocking as the float product: one token in tiles of 4 rows, several as 1 row x 4 tokens
-// so a widened weight block serves 4 tokens.
+// Rows [r_begin, r_end), r_begin a multiple of kQ8Rows. One token: tiles of kDecodeRows rows
+// (a whole group natively: one contiguous stream); several tokens: 1 row x 4 tokens, so a
+// widened weight block serves 4 tokens while the group's rows stay in L1.
 void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
   using I1 = std::integral_constant<int, 1>;
   using I4 = std::integral_constant<int, 4>;
@@ -211,23 +211,24 @@ Q8Matrix quantize_q8(const float* w, int rows, int cols) {
   m.rows = rows;
   m.cols = cols;
   m.padded_cols = (cols + kQ8Block - 1) / kQ8Block * kQ8Block;
-  const int nb = m.padded_cols / kQ8Block;
-  m.q.assign(static_cast<size_t>(rows) * m.padded_cols, 0);
-  m.scales.assign(static_cast<size_t>(rows) * nb, 0.0f);
+  m.padded_rows = (rows + kQ8Rows - 1) / kQ8Rows * kQ8Rows;
+  const size_t slots = static_cast<size_t>(m.padded_rows) * m.blocks();
+  m.q.assign(slots * kQ8Block, 0);
+  m.scales.assign(slots, 0.0f);
   for (int r = 0; r < rows; ++r) {
     const float* row = w + static_cast<size_t>(r) * cols;
-    for (int b = 0; b < nb; ++b) {
+    for (int b = 0; b < m.blocks(); ++b) {
       const int k0 = b * kQ8Block;
       const int k1 = std::min(cols, k0 + kQ8Block);
       float amax = 0.0f;
       for (int k = k0; k < k1; ++k) amax = std::max(amax, std::fabs(row[k]));
       const float scale = amax / 127.0f;
-      m.scales[static_cast<size_t>(r) * nb + b] = scale;
+      m.scales[m.slot(r, b)] = scale;
       if (scale == 0.0f) continue;
-      int8_t* q = m.q.data() + static_cast<size_t>(r) * m.padded_cols;
+      int8_t* q = m.q.data() + m.slot(r, b) * kQ8Block;
       for (int k = k0; k < k1; ++k) {
         const float v = std::nearbyint(row[k] / scale);
-        q[k] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+        q[k - k0] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
       }
     }
   }
@@ -235,10 +236,10 @@ Q8Matrix quantize_q8(const float* w, int rows, int cols) {
 }
 
 void dequantize_row_q8(const Q8Matrix& m, int row, float* out) {
-  const int nb = m.padded_cols / kQ8Block;
-  const int8_t* q = m.q.data() + static_cast<size_t>(row) * m.padded_cols;
-  const float* s = m.scales.data() + static_cast<size_t>(row) * nb;
-  for (int k = 0; k < m.cols; ++k) out[k] = static_cast<float>(q[k]) * s[k / kQ8Block];
+  for (int k = 0; k < m.cols; ++k) {
+    const int b = k / kQ8Block;
+    out[k] = static_cast<float>(m.block(row, b)[k % kQ8Block]) * m.scale(row, b);
+  }
 }
 
 void quantize_i16(int16_t* x_q, float* x_scale, const float* in, int tokens, int cols,
@@ -263,7 +264,7 @@ void matmul_q8(float* out, const int16_t* in_q, const float* in_scale, const Q8M
   const Q8Args args{out, in_q, in_scale, &w, bias, accumulate};
   const int n_tasks = task_count(runner, static_cast<int64_t>(tokens) * w.rows * w.cols);
   const int per_task = (w.rows + n_tasks - 1) / n_tasks;
-  const int chunk = (per_task + 7) / 8 * 8;
+  const int chunk = (per_task + kQ8Rows - 1) / kQ8Rows * kQ8Rows;  // tasks start on a group
   parallel_for(runner, n_tasks, [&](int i) {
     const int r0 = std::min(w.rows, i * chunk);
     const int r1 = std::min(w.rows, r0 + chunk);

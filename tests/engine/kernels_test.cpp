@@ -142,7 +142,8 @@ TEST(Kernels, Q8RoundTripStaysWithinItsBound) {
           EXPECT_LE(std::fabs(row[k] - w[r * cols + k]), amax / 254.0f * 1.0001f);
         }
       }
-      for (int k = cols; k < q.padded_cols; ++k) EXPECT_EQ(q.q[r * q.padded_cols + k], 0);
+      for (int k = cols; k < q.padded_cols; ++k)
+        EXPECT_EQ(q.block(r, k / kQ8Block)[k % kQ8Block], 0);
     }
   }
 }
@@ -261,10 +262,10 @@ TEST(Kernels, DotAndQ8FollowTheDocumentedLaneOrderBitForBit) {
         int32_t s = 0;
         for (int base : {0, 16}) {
           for (int i = blk * kQ8Block + base + 2 * l; i < blk * kQ8Block + base + 2 * l + 2; ++i) {
-            s += int32_t{q.q[r * q.padded_cols + i]} * xq[i];
+            s += int32_t{q.block(r, blk)[i - blk * kQ8Block]} * xq[i];
           }
         }
-        volatile float p = static_cast<float>(s) * q.scales[r * nb + blk];
+        volatile float p = static_cast<float>(s) * q.scale(r, blk);
         acc[l] = acc[l] + p;
       }
     }
