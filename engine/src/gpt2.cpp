@@ -20,7 +20,7 @@
 namespace hyv::engine {
 namespace {
 
-constexpr int kChunkTokens = 64;
+constexpr int kChunkTokens = 128;
 
 // Views into KvCache::scratch for one chunk of n tokens.
 struct Workspace {

@@ -18,11 +18,16 @@
 namespace hyv::engine::kernels {
 namespace {
 
-constexpr int kTokenBlock = 32;
+constexpr int kTokenBlock = 64;  // as in kernels.cpp
+// Decode tiles are a whole group (one contiguous stream; in wasm, where the Internet Computer
+// counts wasm instructions, 8 rows also share each activation load). Prefill tiles are rows (a
+// divisor of kQ8Rows, so a tile stays in one group) x tokens; 4 x 3 was the fastest AVX2 shape
+// of those tried on DistilGPT-2 shapes, 1 x 4 widens each weight block once for 4 tokens in wasm.
+constexpr int kDecodeRows = kQ8Rows;
 #if HYV_AVX2
-constexpr int kDecodeRows = kQ8Rows;  // a whole group: one contiguous stream
+constexpr int kPrefillRows = 4, kPrefillTokens = 3;
 #else
-constexpr int kDecodeRows = kQ8Rows / 2;  // SIMD128 keeps two f32x4 per row; 4 rows fit registers
+constexpr int kPrefillRows = 1, kPrefillTokens = 4;
 #endif
 // Decode streams every weight once; prefetching this far ahead in the group-interleaved stream
 // was best of 1-8 KiB on DistilGPT-2-sized decode (AVX2 path only).
@@ -183,8 +188,9 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
 // widened weight block serves 4 tokens while the group's rows stay in L1.
 void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
   using I1 = std::integral_constant<int, 1>;
-  using I4 = std::integral_constant<int, 4>;
   using IDecode = std::integral_constant<int, kDecodeRows>;
+  using IRows = std::integral_constant<int, kPrefillRows>;
+  using ITokens = std::integral_constant<int, kPrefillTokens>;
   auto tile = [&](auto rt, auto tt, int r, int t) {
     tile_q8<decltype(rt)::value, decltype(tt)::value>(a, r, t);
   };
@@ -196,9 +202,15 @@ void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
       for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
       continue;
     }
-    for (int r = r_begin; r < r_end; ++r) {
+    int r = r_begin;
+    for (; r + kPrefillRows <= r_end; r += kPrefillRows) {
       int t = tb;
-      for (; t + 4 <= te; t += 4) tile(I1{}, I4{}, r, t);
+      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(IRows{}, ITokens{}, r, t);
+      for (; t < te; ++t) tile(IRows{}, I1{}, r, t);
+    }
+    for (; r < r_end; ++r) {
+      int t = tb;
+      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(I1{}, ITokens{}, r, t);
       for (; t < te; ++t) tile(I1{}, I1{}, r, t);
     }
   }

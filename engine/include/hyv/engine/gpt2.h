@@ -84,7 +84,7 @@ class Gpt2Model {
   // logits empty: none (a prefill whose logits are not needed skips the lm_head).
   // Errors: empty tokens, an id out of range, the cache or n_positions would overflow, a cache
   // made for another model; on error the cache is unchanged.
-  // The whole prompt is one matrix-matrix pass per block of up to 64 tokens; one token is a
+  // The whole prompt is one matrix-matrix pass per block of up to 128 tokens; one token is a
   // matrix-vector pass. With a runner, matrix rows and attention heads are split across
   // runner->concurrency() tasks; the result is bit-identical with or without a runner.
   Status forward(KvCache& cache, std::span<const int32_t> tokens, std::span<float> logits,
