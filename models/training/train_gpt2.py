@@ -259,7 +259,8 @@ def main():
     result = {
         "n_layer": args.n_layer, "n_head": args.n_head, "n_embd": args.n_embd,
         "n_positions": args.n_positions, "vocab_size": vocab_size, "parameters": n_params,
-        "steps": step, "batch": B, "tokens_trained": step * B * T, "train_tokens_available": int(len(train_ids)),
+        "steps": step, "steps_planned": args.steps, "max_minutes": args.max_minutes,
+        "stopped_by": "steps" if step >= args.steps else "time", "batch": B, "tokens_trained": step * B * T, "train_tokens_available": int(len(train_ids)),
         "train_seconds": round(train_s, 1), "lr": args.lr, "min_lr": args.min_lr, "warmup": args.warmup,
         "weight_decay": args.weight_decay, "seed": args.seed, "threads": args.threads,
         "final_train_loss_smoothed": round(smooth, 4),

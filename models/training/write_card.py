@@ -62,6 +62,14 @@ def main():
     tokens_m = tr["tokens_trained"] / 1e6
     epochs = tr["tokens_trained"] / tr["train_tokens_available"]
     bpb = f", **{tr['heldout_bits_per_byte']} bits per byte**" if "heldout_bits_per_byte" in tr else ""
+    guard = f"MAX_MINUTES={tr['max_minutes']:g} " if tr.get("max_minutes") else ""
+    stopped = ""
+    if tr.get("stopped_by") == "time":
+        stopped = (f" The run had a wall-clock guard of {tr['max_minutes']:g} minutes (a shared, busy "
+                   f"machine) and stopped at step {tr['steps']} of {tr['steps_planned']}; with the "
+                   "guard the learning-rate schedule follows elapsed time (it still decays fully), so "
+                   "the command below reproduces this model only approximately, and without the guard "
+                   f"it runs all {tr['steps_planned']} steps.")
     card = f"""---
 license: other
 language: {"en" if kind == "text" else "code"}
@@ -102,7 +110,7 @@ Trained with Hyv's own byte-level BPE trainer (`hyv tokenizer train --vocab-size
 = {tokens_m:.2f} M tokens ({epochs:.2f} epochs); AdamW (β = 0.9, 0.95, weight decay \
 {tr['weight_decay']} on matrices), learning rate {tr['lr']} with {tr['warmup']} warm-up steps and \
 cosine decay to {tr['min_lr']}, gradient clipping at 1.0, no dropout, seed {tr['seed']}; \
-{minutes:.1f} minutes on {tr['threads']} CPU thread (Debian's python3-torch with OpenBLAS).
+{minutes:.1f} minutes on {tr['threads']} CPU thread (Debian's python3-torch with OpenBLAS).{stopped}
 
 ## Evaluation
 On the held-out documents, with the exported F16 weights, in consecutive windows of \
@@ -113,11 +121,11 @@ compare across tokenizers.
 
 ## Reproduce
 ```
-models/training/train_all.sh {kind}
+{guard}COPY=1 models/training/train_all.sh {kind}
 ```
 It installs the Debian packages it needs, builds `hyv`, rebuilds the corpus, the tokenizer and the \
 token ids in `models/cache/{kind}/`, trains, and writes the folder to `models/cache/{kind}/model` \
-(`COPY=1` copies it here). With one thread, the same steps and the same OpenBLAS build it gives the same weights.
+and copies it here. With one thread, the same steps and the same OpenBLAS build it gives the same weights.
 
 ## Licence of the data
 {d['license']}
