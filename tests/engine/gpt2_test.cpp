@@ -6,10 +6,13 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,24 @@
 #include "hyv/engine/rng.h"
 #include "hyv/engine/safetensors.h"
 #include "thread_pool.h"
+
+// Counts heap allocations while enabled, to check that decode steps allocate nothing. (GCC flags
+// the replacement delete's free() of memory from the replacement new, which is what it is.)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+std::atomic<bool> g_count_allocations{false};
+std::atomic<long> g_allocations{0};
+
+void* operator new(std::size_t bytes) {
+  if (g_count_allocations) ++g_allocations;
+  if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace hyv::engine {
 namespace {
@@ -532,6 +553,41 @@ TEST(Gpt2Threads, ResultsAreBitIdenticalWithAndWithoutATaskRunner) {
     const std::vector<float> alone = run_with(model.value(), nullptr);
     EXPECT_EQ(run_with(model.value(), &two), alone);
     EXPECT_EQ(run_with(model.value(), &three), alone);
+  }
+}
+
+// After the first step has sized the working memory, decoding allocates nothing (with or without
+// a pool), so a long generation does no heap traffic per token.
+TEST(Gpt2Threads, DecodeStepsAllocateNothing) {
+  Gpt2Config c;
+  c.n_layer = 1;
+  c.n_head = 4;
+  c.n_embd = 200;
+  c.n_positions = 64;
+  c.vocab_size = 1003;
+  c.bos_token_id = c.eos_token_id = 0;
+  const auto bytes = random_model(c);
+  native::ThreadPool pool(2);
+  for (WeightType type : {WeightType::f32, WeightType::q8}) {
+    auto model = Gpt2Model::load(c, bytes, type);
+    ASSERT_TRUE(model.ok()) << model.status().message();
+    for (TaskRunner* runner :
+         {static_cast<TaskRunner*>(nullptr), static_cast<TaskRunner*>(&pool)}) {
+      KvCache cache = model.value().make_cache(64);
+      std::vector<float> logits(c.vocab_size);
+      const std::vector<int32_t> prompt = {1, 2, 3, 4, 5};
+      ASSERT_TRUE(model.value().forward(cache, prompt, logits, runner).ok());
+      int32_t next = 7;
+      ASSERT_TRUE(model.value().forward(cache, {&next, 1}, logits, runner).ok());
+      g_allocations = 0;
+      g_count_allocations = true;
+      bool ok = true;
+      for (int i = 0; i < 20; ++i)
+        ok = ok && model.value().forward(cache, {&next, 1}, logits, runner).ok();
+      g_count_allocations = false;
+      EXPECT_TRUE(ok);
+      EXPECT_EQ(g_allocations.load(), 0) << (runner ? "with" : "without") << " a pool";
+    }
   }
 }
 
