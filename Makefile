@@ -25,6 +25,7 @@ test: build wasm
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	@tools/install-deps.sh --dev
 	@bench/run.sh
 
 clean:

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs everything Hyv needs on a fresh Debian 12 machine: Debian packages (apt) and the npm
 # packages in package.json (test and benchmark oracles). Skips what is already there.
+#   tools/install-deps.sh          what building, running and testing need
+#   tools/install-deps.sh --dev    also torch/numpy, for benchmarks, model training and fixture scripts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang lld wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
-  nodejs npm python3 python3-numpy python3-torch
+  clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
+  nodejs npm python3
 )
+if [ "${1:-}" = "--dev" ]; then
+  APT_PACKAGES+=(python3-numpy python3-torch)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
