@@ -17,7 +17,7 @@ double clear_low_word(double x) {
 
 }  // namespace
 
-double portable_exp(double x) {
+double fdlibm_exp(double x) {
   constexpr double ln2_hi = 6.93147180369123816490e-01;
   constexpr double ln2_lo = 1.90821492927058770002e-10;
   constexpr double inv_ln2 = 1.44269504088896338700e+00;
@@ -41,7 +41,7 @@ double portable_exp(double x) {
   return std::ldexp(y, static_cast<int>(k));
 }
 
-double portable_log(double x) {
+double fdlibm_log(double x) {
   constexpr double ln2_hi = 6.93147180369123816490e-01;
   constexpr double ln2_lo = 1.90821492927058770002e-10;
   constexpr double Lg1 = 6.666666666666735130e-01;
@@ -72,7 +72,7 @@ double portable_log(double x) {
   return k * ln2_hi - ((hfsq - (s * (hfsq + R) + k * ln2_lo)) - f);
 }
 
-double portable_erfc(double x) {
+double fdlibm_erfc(double x) {
   constexpr double erx = 8.45062911510467529297e-01;
   constexpr double pp0 = 1.28379167095512558561e-01, pp1 = -3.25042107247001499370e-01,
                    pp2 = -2.84817495755985104766e-02, pp3 = -5.77027029648944159157e-03,
@@ -135,14 +135,14 @@ double portable_erfc(double x) {
       S = 1.0 + s * (sb1 + s * (sb2 + s * (sb3 + s * (sb4 + s * (sb5 + s * (sb6 + s * sb7))))));
     }
     const double z = clear_low_word(ax);
-    const double r = portable_exp(-z * z - 0.5625) * portable_exp((z - ax) * (z + ax) + R / S);
+    const double r = fdlibm_exp(-z * z - 0.5625) * fdlibm_exp((z - ax) * (z + ax) + R / S);
     return x > 0 ? r / ax : 2.0 - r / ax;
   }
   return x > 0 ? 0.0 : 2.0;
 }
 
 double normal_cdf(double z) {
-  return 0.5 * portable_erfc(-z * 0.70710678118654752440);
+  return 0.5 * fdlibm_erfc(-z * 0.70710678118654752440);
 }
 
 double normal_quantile(double p) {
@@ -178,7 +178,7 @@ double normal_quantile(double p) {
             1.0);
   }
   double r = q < 0 ? p : 1.0 - p;
-  r = std::sqrt(-portable_log(r));
+  r = std::sqrt(-fdlibm_log(r));
   double value;
   if (r <= 5.0) {
     r -= 1.6;

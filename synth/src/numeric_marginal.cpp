@@ -14,7 +14,7 @@ double base_cdf(const NumericMarginal& m, double x) {
     case MarginalFamily::normal:
       return normal_cdf((x - m.mu) / m.sigma);
     case MarginalFamily::lognormal:
-      return x <= 0 ? 0.0 : normal_cdf((portable_log(x) - m.mu) / m.sigma);
+      return x <= 0 ? 0.0 : normal_cdf((fdlibm_log(x) - m.mu) / m.sigma);
     case MarginalFamily::uniform:
       return m.high > m.low ? std::clamp((x - m.low) / (m.high - m.low), 0.0, 1.0) : 0.5;
     case MarginalFamily::empirical:
@@ -28,7 +28,7 @@ double base_quantile(const NumericMarginal& m, double p) {
     case MarginalFamily::normal:
       return m.mu + m.sigma * normal_quantile(p);
     case MarginalFamily::lognormal:
-      return portable_exp(m.mu + m.sigma * normal_quantile(p));
+      return fdlibm_exp(m.mu + m.sigma * normal_quantile(p));
     case MarginalFamily::uniform:
       return m.low + p * (m.high - m.low);
     case MarginalFamily::empirical:
@@ -43,11 +43,11 @@ double knot_probability(size_t i, size_t k) {
 
 void mean_and_sd(std::span<const double> v, bool logs, double* mean, double* sd) {
   double sum = 0;
-  for (double x : v) sum += logs ? portable_log(x) : x;
+  for (double x : v) sum += logs ? fdlibm_log(x) : x;
   *mean = sum / static_cast<double>(v.size());
   double ss = 0;
   for (double x : v) {
-    double d = (logs ? portable_log(x) : x) - *mean;
+    double d = (logs ? fdlibm_log(x) : x) - *mean;
     ss += d * d;
   }
   *sd = std::sqrt(ss / static_cast<double>(v.size()));

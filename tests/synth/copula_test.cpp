@@ -25,11 +25,11 @@ TEST(NormalMath, ExpLogErfcAgreeWithLibm) {
   engine::Rng rng(3);
   for (int i = 0; i < 200000; ++i) {
     double x = (rng.next_double() - 0.5) * 1400;
-    EXPECT_NEAR(portable_exp(x), std::exp(x), std::exp(x) * 4e-16) << x;
+    EXPECT_NEAR(fdlibm_exp(x), std::exp(x), std::exp(x) * 4e-16) << x;
     double y = std::ldexp(rng.next_double() + 0.5, static_cast<int>(rng.next_u64() % 2000) - 1000);
-    EXPECT_NEAR(portable_log(y), std::log(y), std::fabs(std::log(y)) * 4e-16 + 1e-300) << y;
+    EXPECT_NEAR(fdlibm_log(y), std::log(y), std::fabs(std::log(y)) * 4e-16 + 1e-300) << y;
     double e = (rng.next_double() - 0.5) * 14;
-    EXPECT_NEAR(portable_erfc(e), std::erfc(e), std::erfc(e) * 1e-15) << e;
+    EXPECT_NEAR(fdlibm_erfc(e), std::erfc(e), std::erfc(e) * 1e-15) << e;
   }
 }
 
@@ -149,7 +149,7 @@ std::string known_table(int rows, uint64_t seed) {
   for (int i = 0; i < rows; ++i) {
     double x = 50 + 10 * standard_normal(rng);
     double y = 0.8 * x + 6 * standard_normal(rng);
-    double income = portable_exp(10 + 0.5 * standard_normal(rng));
+    double income = fdlibm_exp(10 + 0.5 * standard_normal(rng));
     int kids = static_cast<int>(rng.next_u64() % 5);
     double u = rng.next_double();
     const char* city = u < 0.5 ? "Oslo" : u < 0.8 ? "Bergen" : "Tromso";

@@ -14,9 +14,9 @@
 namespace hyv::synth {
 
 // fdlibm's algorithms (Sun Microsystems, freely redistributable) without bit tricks.
-double portable_exp(double x);
-double portable_log(double x);  // x > 0
-double portable_erfc(double x);
+double fdlibm_exp(double x);
+double fdlibm_log(double x);  // x > 0
+double fdlibm_erfc(double x);
 
 // Phi(z) = P(Z <= z) for Z ~ N(0, 1).
 double normal_cdf(double z);
