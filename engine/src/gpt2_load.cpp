@@ -55,8 +55,24 @@ Result<std::vector<float>> load_vector(const TensorSource& src, const std::strin
   return read_f32(*t.value());
 }
 
-// [rows][cols] in -> [cols][rows] out, in tiles so both sides stay in cache.
-void transpose(const float* in, int rows, int cols, float* out) {
+// Element i of a float tensor (F32, F16 or BF16; the caller checked the dtype).
+template <Dtype D>
+inline float element(const uint8_t* data, size_t i) {
+  if constexpr (D == Dtype::f32) {
+    float v;
+    std::memcpy(&v, data + 4 * i, 4);
+    return v;
+  } else {
+    uint16_t h;
+    std::memcpy(&h, data + 2 * i, 2);
+    return D == Dtype::f16 ? f16_to_f32(h) : bf16_to_f32(h);
+  }
+}
+
+// [rows][cols] tensor -> [cols][rows] floats, converted on the way (no intermediate copy), in
+// tiles so both sides stay in cache.
+template <Dtype D>
+void transpose_from(const uint8_t* in, int rows, int cols, float* out) {
   constexpr int kTile = 32;
   for (int r0 = 0; r0 < rows; r0 += kTile) {
     for (int c0 = 0; c0 < cols; c0 += kTile) {
@@ -64,13 +80,30 @@ void transpose(const float* in, int rows, int cols, float* out) {
       const int c1 = std::min(cols, c0 + kTile);
       for (int r = r0; r < r1; ++r)
         for (int c = c0; c < c1; ++c)
-          out[static_cast<size_t>(c) * rows + r] = in[static_cast<size_t>(r) * cols + c];
+          out[static_cast<size_t>(c) * rows + r] =
+              element<D>(in, static_cast<size_t>(r) * cols + c);
     }
   }
 }
 
-Linear make_linear(std::vector<float> w, int rows, int cols, std::vector<float> bias,
-                   WeightType type) {
+Status read_f32_transposed(const TensorView& t, int rows, int cols, float* out) {
+  HYV_RETURN_IF_ERROR(check_float_dtype(t));
+  switch (t.dtype) {
+    case Dtype::f32:
+      transpose_from<Dtype::f32>(t.data.data(), rows, cols, out);
+      return Status::Ok();
+    case Dtype::f16:
+      transpose_from<Dtype::f16>(t.data.data(), rows, cols, out);
+      return Status::Ok();
+    case Dtype::bf16:
+      transpose_from<Dtype::bf16>(t.data.data(), rows, cols, out);
+      return Status::Ok();
+    default:
+      return Status::Error("unreachable: dtype checked above");
+  }
+}
+
+Linear make_linear(WeightBuffer w, int rows, int cols, std::vector<float> bias, WeightType type) {
   Linear l;
   l.rows = rows;
   l.cols = cols;
@@ -89,12 +122,10 @@ Result<Linear> load_conv1d(const TensorSource& src, const std::string& prefix, i
                            const char* formula, const char* bias_formula, WeightType type) {
   auto t = src.get(prefix + ".weight", {in, out}, formula);
   if (!t.ok()) return t.status();
-  auto raw = read_f32(*t.value());
-  if (!raw.ok()) return raw.status();
+  WeightBuffer w(static_cast<size_t>(in) * out);
+  HYV_RETURN_IF_ERROR(read_f32_transposed(*t.value(), in, out, w.data()));
   auto bias = load_vector(src, prefix + ".bias", out, bias_formula);
   if (!bias.ok()) return bias.status();
-  std::vector<float> w(raw.value().size());
-  transpose(raw.value().data(), in, out, w.data());
   return make_linear(std::move(w), out, in, std::move(bias).value(), type);
 }
 
@@ -159,8 +190,8 @@ Status load_embeddings(const TensorSource& src, const Gpt2Config& c, WeightType 
   const int v = c.vocab_size, e = c.n_embd;
   auto wte_t = src.get("wte.weight", {v, e}, "[vocab_size, n_embd]");
   if (!wte_t.ok()) return wte_t.status();
-  auto wte = read_f32(*wte_t.value());
-  if (!wte.ok()) return wte.status();
+  WeightBuffer wte(static_cast<size_t>(v) * e);
+  HYV_RETURN_IF_ERROR(read_f32(*wte_t.value(), wte));
   auto wpe = src.get("wpe.weight", {c.n_positions, e}, "[n_positions, n_embd]");
   if (!wpe.ok()) return wpe.status();
   auto wpe_values = read_f32(*wpe.value());
@@ -174,14 +205,14 @@ Status load_embeddings(const TensorSource& src, const Gpt2Config& c, WeightType 
                            " but config.json implies [vocab_size, n_embd] = " +
                            shape_string(std::vector<int64_t>{v, e}));
     }
-    auto values = read_f32(*head);
-    if (!values.ok()) return values.status();
-    if (values.value() != wte.value()) {
-      w.lm_head = make_linear(std::move(values).value(), v, e, {}, type);
+    WeightBuffer values(wte.size());
+    HYV_RETURN_IF_ERROR(read_f32(*head, values));
+    if (std::memcmp(values.data(), wte.data(), sizeof(float) * wte.size()) != 0) {
+      w.lm_head = make_linear(std::move(values), v, e, {}, type);
       w.parameter_count += static_cast<int64_t>(v) * e;
     }
   }
-  w.wte = make_linear(std::move(wte).value(), v, e, {}, type);
+  w.wte = make_linear(std::move(wte), v, e, {}, type);
   return Status::Ok();
 }
 

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
 #include "hyv/bytes.h"
@@ -13,11 +16,33 @@
 
 namespace hyv::engine {
 
+// An allocator that leaves elements uninitialised on resize: weight buffers are written in full
+// right after allocation, so zeroing hundreds of MB first would only cost load time.
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <class U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using WeightBuffer = std::vector<float, UninitializedAllocator<float>>;
+
 // out = in W^T + bias, W: [rows][cols] stored as float (w) or as q8 (q); bias may be empty.
 struct Linear {
   int rows = 0, cols = 0;
   bool quantized = false;
-  std::vector<float> w;
+  WeightBuffer w;
   kernels::Q8Matrix q;
   std::vector<float> bias;
 

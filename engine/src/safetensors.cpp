@@ -250,6 +250,12 @@ float bf16_to_f32(uint16_t bf16) {
   return std::bit_cast<float>(static_cast<uint32_t>(bf16) << 16);
 }
 
+Status check_float_dtype(const TensorView& t) {
+  if (t.dtype == Dtype::f32 || t.dtype == Dtype::f16 || t.dtype == Dtype::bf16) return Status::Ok();
+  return Status::Error(quoted(t.name) + " has dtype " + dtype_name(t.dtype) +
+                       "; Hyv reads weights stored as F32, F16 or BF16");
+}
+
 Status read_f32(const TensorView& t, std::span<float> out) {
   const auto n = static_cast<size_t>(t.element_count());
   if (out.size() != n) {
@@ -270,8 +276,7 @@ Status read_f32(const TensorView& t, std::span<float> out) {
       }
       return Status::Ok();
     default:
-      return Status::Error(quoted(t.name) + " has dtype " + dtype_name(t.dtype) +
-                           "; Hyv reads weights stored as F32, F16 or BF16");
+      return check_float_dtype(t);
   }
 }
 

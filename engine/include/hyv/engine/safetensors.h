@@ -66,6 +66,9 @@ class SafetensorsFile {
   std::vector<TensorView> tensors_;
 };
 
+// Ok for F32, F16 and BF16; otherwise an error naming the tensor and its dtype.
+Status check_float_dtype(const TensorView& t);
+
 // F32, F16 and BF16 elements as float; any other dtype is an error naming the tensor and dtype.
 // out.size() must equal t.element_count().
 Status read_f32(const TensorView& t, std::span<float> out);
