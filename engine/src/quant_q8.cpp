@@ -216,6 +216,33 @@ void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
   }
 }
 
+// q = round-half-even(w / scale), clamped; a plain loop so the compiler vectorises it. Division
+// (not a multiply by 1 / scale) keeps the values exact to IEEE on every platform.
+void quantize_block(const float* w, int n, float scale, int8_t* q) {
+  for (int k = 0; k < n; ++k) {
+    float v = std::nearbyint(w[k] / scale);
+    v = v < -127.0f ? -127.0f : (v > 127.0f ? 127.0f : v);
+    q[k] = static_cast<int8_t>(static_cast<int32_t>(v));
+  }
+}
+
+// Eight running maxima (the compiler vectorises them; a single one is a serial chain of max
+// latencies). A maximum does not depend on the order it is taken in.
+float abs_max(const float* w, int n) {
+  float lane[8] = {};
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    for (int i = 0; i < 8; ++i) {
+      const float a = std::fabs(w[k + i]);
+      lane[i] = a > lane[i] ? a : lane[i];
+    }
+  }
+  for (; k < n; ++k) lane[0] = std::fabs(w[k]) > lane[0] ? std::fabs(w[k]) : lane[0];
+  float amax = 0.0f;
+  for (float v : lane) amax = v > amax ? v : amax;
+  return amax;
+}
+
 }  // namespace
 
 Q8Matrix quantize_q8(const float* w, int rows, int cols) {
@@ -231,17 +258,10 @@ Q8Matrix quantize_q8(const float* w, int rows, int cols) {
     const float* row = w + static_cast<size_t>(r) * cols;
     for (int b = 0; b < m.blocks(); ++b) {
       const int k0 = b * kQ8Block;
-      const int k1 = std::min(cols, k0 + kQ8Block);
-      float amax = 0.0f;
-      for (int k = k0; k < k1; ++k) amax = std::max(amax, std::fabs(row[k]));
-      const float scale = amax / 127.0f;
+      const int n = std::min(cols - k0, kQ8Block);
+      const float scale = abs_max(row + k0, n) / 127.0f;
       m.scales[m.slot(r, b)] = scale;
-      if (scale == 0.0f) continue;
-      int8_t* q = m.q.data() + m.slot(r, b) * kQ8Block;
-      for (int k = k0; k < k1; ++k) {
-        const float v = std::nearbyint(row[k] / scale);
-        q[k - k0] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
-      }
+      if (scale > 0.0f) quantize_block(row + k0, n, scale, m.q.data() + m.slot(r, b) * kQ8Block);
     }
   }
   return m;
@@ -259,9 +279,7 @@ void quantize_i16(int16_t* x_q, float* x_scale, const float* in, int tokens, int
   for (int t = 0; t < tokens; ++t) {
     const float* x = in + static_cast<size_t>(t) * cols;
     int16_t* q = x_q + static_cast<size_t>(t) * padded_cols;
-    float amax = 0.0f;
-    for (int k = 0; k < cols; ++k) amax = std::max(amax, std::fabs(x[k]));
-    const float scale = amax / 32767.0f;
+    const float scale = abs_max(x, cols) / 32767.0f;
     x_scale[t] = scale;
     const float inv = scale > 0.0f ? 1.0f / scale : 0.0f;
     for (int k = 0; k < cols; ++k) {
