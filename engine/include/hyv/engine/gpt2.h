@@ -46,7 +46,8 @@ Status validate_gpt2_config(const Gpt2Config& config);
 // f32: weights as float. q8: every matrix (attention, MLP, lm_head/wte) as int8 with one float
 // scale per block of 32 inputs; |w - q * scale| <= max|w in block| / 254. Activations entering a
 // q8 matrix are rounded to int16 with one scale per token (relative error <= 2^-16 of the token's
-// largest value), so int8 x int16 products sum exactly in int32.
+// largest value), so int8 x int16 products sum exactly in int32. q8 logits are bit-identical
+// natively and in wasm (see kernels.h); f32 ones agree to rounding (native f32 uses FMA).
 enum class WeightType { f32, q8 };
 
 // Working memory of Gpt2Model::forward. It lives with the cache so that a decode step allocates
