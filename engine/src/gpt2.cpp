@@ -14,7 +14,6 @@
 
 #include "gpt2_weights.h"
 #include "hyv/engine/kernels.h"
-#include "no_fp_contract.h"  // first: it governs everything below
 #include "str_cat.h"
 
 namespace hyv::engine {

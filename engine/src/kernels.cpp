@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "no_fp_contract.h"  // first: it governs everything below
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>

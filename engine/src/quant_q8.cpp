@@ -5,7 +5,6 @@
 #include <type_traits>
 
 #include "hyv/engine/kernels.h"
-#include "no_fp_contract.h"  // first: it governs everything below
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
