@@ -1,0 +1,70 @@
+#include "table_output.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hyv::native {
+
+Result<std::unique_ptr<StreamedFile>> StreamedFile::open(const std::string& path) {
+  std::unique_ptr<StreamedFile> f(new StreamedFile());
+  f->path_ = path;
+  if (path == "-") {
+    f->f_ = stdout;
+    return f;
+  }
+  f->tmp_ = path + ".tmp-" + std::to_string(::getpid());
+  f->f_ = std::fopen(f->tmp_.c_str(), "wb");
+  if (!f->f_) return Status::Error(path + ": cannot create: " + std::strerror(errno));
+  return f;
+}
+
+StreamedFile::~StreamedFile() {
+  if (f_ && f_ != stdout) std::fclose(f_);
+  if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+synth::ByteSink StreamedFile::sink() {
+  return [this](std::string_view bytes) -> Status {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), f_) != bytes.size())
+      return Status::Error(path_ + ": write failed: " + std::strerror(errno));
+    bytes_ += bytes.size();
+    return Status::Ok();
+  };
+}
+
+Status StreamedFile::commit() {
+  if (f_ == stdout) {
+    committed_ = true;
+    return std::fflush(stdout) == 0
+               ? Status::Ok()
+               : Status::Error("stdout: write failed: " + std::string(std::strerror(errno)));
+  }
+  int rc = std::fclose(f_);
+  f_ = nullptr;
+  if (rc != 0) return Status::Error(path_ + ": write failed: " + std::strerror(errno));
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
+    return Status::Error(path_ + ": cannot rename into place: " + std::strerror(errno));
+  committed_ = true;
+  return Status::Ok();
+}
+
+Status make_directories(const std::string& path) {
+  std::string prefix;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    prefix = path.substr(0, pos);
+    if (prefix.empty()) continue;
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+      return Status::Error(prefix + ": cannot create directory: " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Status::Error(path + ": not a directory");
+  return Status::Ok();
+}
+
+}  // namespace hyv::native

@@ -1,0 +1,44 @@
+// Streaming table files for the native host: a ByteSink (synth/table_writer.h) that writes to a
+// temporary file next to the target and renames it into place only when the table is complete, so
+// an interrupted or failed run never leaves a half-written table under the final name. "-" is
+// stdout.
+//
+//   auto out = hyv::native::StreamedFile::open("users.csv");     //
+//   Result<unique_ptr<StreamedFile>> auto writer = hyv::synth::make_table_writer(format,
+//   out.value()->sink());
+//   ... write rows ...; writer->finish(); out.value()->commit();
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "hyv/status.h"
+#include "hyv/synth/table_writer.h"
+
+namespace hyv::native {
+
+class StreamedFile {
+ public:
+  static Result<std::unique_ptr<StreamedFile>> open(const std::string& path);
+  ~StreamedFile();  // removes the temporary file unless commit() succeeded
+
+  synth::ByteSink sink();
+  // Flushes, closes and renames into place.
+  Status commit();
+  uint64_t bytes() const { return bytes_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  StreamedFile() = default;
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+  uint64_t bytes_ = 0;
+  bool committed_ = false;
+};
+
+// Creates a directory (and its parents) if missing; the error names the path.
+Status make_directories(const std::string& path);
+
+}  // namespace hyv::native

@@ -1,0 +1,56 @@
+// Pattern strings: a small, documented regex subset used both to generate values and to check them
+// (docs/schema.md "Patterns"):
+//   literals (any UTF-8 text), escapes \. \\ \( ... ; \d = [0-9], \w = [A-Za-z0-9_], \s = space;
+//   . = printable ASCII; classes [a-z0-9_], negated [^...] (within printable ASCII);
+//   groups (...) and (?:...) with alternation a|b; quantifiers ? * + {n} {m,} {m,n}.
+//   Unbounded * + {m,} generate at most kOpenRepeat repetitions beyond the minimum; matching
+//   accepts any count. ^ at the start and $ at the end are accepted and ignored (matches are
+//   whole).
+//
+//   auto p = Pattern::parse("[A-Z]{3}-\\d{4}");   // Result<Pattern>
+//   std::string s; p.value().generate(rng, s);     // e.g. "QFX-0391"
+//   p.value().matches(s);                          // true
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hyv/engine/rng.h"
+#include "hyv/status.h"
+
+namespace hyv::synth {
+
+class Pattern {
+ public:
+  static constexpr int kOpenRepeat = 8;
+
+  // Errors name the byte offset in the pattern and what was expected there.
+  static Result<Pattern> parse(std::string_view pattern);
+
+  // Appends one random string the pattern matches.
+  void generate(engine::Rng& rng, std::string& out) const;
+  // Whole-string match.
+  bool matches(std::string_view s) const;
+  // How many distinct strings generate() can produce (an upper bound, saturating at 1e300).
+  double capacity() const;
+  const std::string& source() const { return source_; }
+
+  struct Node;
+  using Seq = std::vector<Node>;
+  struct Node {
+    enum class Kind : uint8_t { literal, set, group } kind = Kind::literal;
+    std::string literal;                             // one character's UTF-8 bytes
+    std::vector<std::pair<uint32_t, uint32_t>> set;  // code point ranges, inclusive
+    std::vector<double> set_cumulative;              // running sizes of `set`, for sampling
+    std::vector<Seq> alternatives;                   // group
+    int min = 1, max = 1;                            // max -1 = unbounded
+  };
+
+ private:
+  std::string source_;
+  Seq root_;
+};
+
+}  // namespace hyv::synth

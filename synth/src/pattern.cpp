@@ -1,0 +1,443 @@
+#include "hyv/synth/pattern.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hyv/synth/random.h"
+#include "utf8.h"
+
+namespace hyv::synth {
+namespace {
+
+using Node = Pattern::Node;
+using Seq = Pattern::Seq;
+using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+
+constexpr uint32_t kPrintableLo = 0x20, kPrintableHi = 0x7e;
+constexpr int kMaxDepth = 32;
+constexpr int kMaxRepeat = 1000;
+
+Ranges normalize(Ranges r) {
+  std::sort(r.begin(), r.end());
+  Ranges out;
+  for (auto [lo, hi] : r) {
+    if (!out.empty() && lo <= out.back().second + 1)
+      out.back().second = std::max(out.back().second, hi);
+    else
+      out.push_back({lo, hi});
+  }
+  return out;
+}
+
+Ranges complement_printable(const Ranges& r) {
+  Ranges out;
+  uint32_t next = kPrintableLo;
+  for (auto [lo, hi] : normalize(r)) {
+    if (hi < next) continue;
+    if (lo > kPrintableHi) break;
+    if (lo > next) out.push_back({next, lo - 1});
+    next = hi + 1;
+  }
+  if (next <= kPrintableHi) out.push_back({next, kPrintableHi});
+  return out;
+}
+
+Node set_node(Ranges r) {
+  Node n;
+  n.kind = Node::Kind::set;
+  n.set = normalize(std::move(r));
+  double total = 0;
+  for (auto [lo, hi] : n.set) n.set_cumulative.push_back(total += double(hi - lo + 1));
+  return n;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view p) : p_(p) {}
+
+  Result<Seq> parse() {
+    if (!p_.empty() && p_[0] == '^') ++pos_;
+    std::vector<Seq> alts;
+    HYV_RETURN_IF_ERROR(alternatives(alts, 0));
+    if (pos_ < p_.size()) return error("unmatched ')'");
+    if (alts.size() == 1) return std::move(alts[0]);
+    Node g;
+    g.kind = Node::Kind::group;
+    g.alternatives = std::move(alts);
+    return Seq{std::move(g)};
+  }
+
+ private:
+  Status error(const std::string& what) const {
+    return Status::Error("pattern \"" + std::string(p_) + "\": " + what + " at offset " +
+                         std::to_string(pos_));
+  }
+
+  bool at_trailing_dollar() const { return p_[pos_] == '$' && pos_ + 1 == p_.size(); }
+
+  Status alternatives(std::vector<Seq>& alts, int depth) {
+    if (depth > kMaxDepth) return error("groups nested deeper than 32");
+    alts.emplace_back();
+    while (pos_ < p_.size()) {
+      char c = p_[pos_];
+      if (c == ')') break;
+      if (c == '|') {
+        ++pos_;
+        alts.emplace_back();
+        continue;
+      }
+      if (at_trailing_dollar()) {
+        ++pos_;
+        break;
+      }
+      Node n;
+      HYV_RETURN_IF_ERROR(atom(n, depth));
+      HYV_RETURN_IF_ERROR(quantifier(n));
+      alts.back().push_back(std::move(n));
+    }
+    return Status::Ok();
+  }
+
+  Status atom(Node& n, int depth) {
+    char c = p_[pos_];
+    switch (c) {
+      case '(': {
+        size_t open = pos_++;
+        if (p_.substr(pos_, 2) == "?:") pos_ += 2;
+        n.kind = Node::Kind::group;
+        HYV_RETURN_IF_ERROR(alternatives(n.alternatives, depth + 1));
+        if (pos_ >= p_.size() || p_[pos_] != ')') {
+          pos_ = open;
+          return error("'(' is never closed");
+        }
+        ++pos_;
+        return Status::Ok();
+      }
+      case '[':
+        return char_class(n);
+      case '.':
+        ++pos_;
+        n = set_node({{kPrintableLo, kPrintableHi}});
+        return Status::Ok();
+      case '?':
+      case '*':
+      case '+':
+      case '{':
+        return error(std::string("nothing to repeat before '") + c + "'");
+      case '\\': {
+        Ranges r;
+        uint32_t cp;
+        HYV_RETURN_IF_ERROR(escape(r, cp));
+        if (!r.empty()) {
+          n = set_node(std::move(r));
+        } else {
+          n.literal.clear();
+          utf8_append(n.literal, cp);
+        }
+        return Status::Ok();
+      }
+      default: {
+        uint32_t cp;
+        int len = utf8_decode(p_, pos_, cp);
+        if (len == 0) return error("invalid UTF-8");
+        n.literal.assign(p_.substr(pos_, len));
+        pos_ += len;
+        return Status::Ok();
+      }
+    }
+  }
+
+  // After a backslash: a class escape fills `r`, anything else is the literal `cp`.
+  Status escape(Ranges& r, uint32_t& cp) {
+    ++pos_;
+    if (pos_ >= p_.size()) return error("pattern ends with a lone '\\'");
+    char e = p_[pos_];
+    switch (e) {
+      case 'd':
+        r = {{'0', '9'}};
+        break;
+      case 'w':
+        r = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+        break;
+      case 's':
+        r = {{' ', ' '}};
+        break;
+      case 'n':
+        cp = '\n';
+        break;
+      case 't':
+        cp = '\t';
+        break;
+      default: {
+        if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+          return error(std::string("unsupported escape '\\") + e +
+                       "' (supported: \\d \\w \\s \\n \\t and escaped punctuation)");
+        int len = utf8_decode(p_, pos_, cp);
+        if (len == 0) return error("invalid UTF-8");
+        pos_ += len;
+        return Status::Ok();
+      }
+    }
+    ++pos_;
+    return Status::Ok();
+  }
+
+  Status char_class(Node& n) {
+    size_t open = pos_++;
+    bool negate = pos_ < p_.size() && p_[pos_] == '^';
+    if (negate) ++pos_;
+    Ranges r;
+    bool first = true;
+    while (true) {
+      if (pos_ >= p_.size()) {
+        pos_ = open;
+        return error("'[' is never closed");
+      }
+      if (p_[pos_] == ']' && !first) break;
+      first = false;
+      uint32_t lo;
+      HYV_RETURN_IF_ERROR(class_char(r, lo));
+      if (lo == UINT32_MAX) continue;  // a class escape such as \d
+      if (pos_ + 1 < p_.size() && p_[pos_] == '-' && p_[pos_ + 1] != ']') {
+        ++pos_;
+        uint32_t hi;
+        size_t at = pos_;
+        HYV_RETURN_IF_ERROR(class_char(r, hi));
+        if (hi == UINT32_MAX) return error("a range cannot end in a class escape");
+        if (hi < lo) {
+          pos_ = at;
+          return error("range end is below its start");
+        }
+        r.push_back({lo, hi});
+      } else {
+        r.push_back({lo, lo});
+      }
+    }
+    ++pos_;
+    if (negate) r = complement_printable(r);
+    if (r.empty()) return error("character class matches nothing");
+    n = set_node(std::move(r));
+    return Status::Ok();
+  }
+
+  // One class member: a literal code point, or UINT32_MAX after adding a class escape to `r`.
+  Status class_char(Ranges& r, uint32_t& cp) {
+    if (p_[pos_] == '\\') {
+      Ranges esc;
+      HYV_RETURN_IF_ERROR(escape(esc, cp));
+      if (!esc.empty()) {
+        r.insert(r.end(), esc.begin(), esc.end());
+        cp = UINT32_MAX;
+      }
+      return Status::Ok();
+    }
+    int len = utf8_decode(p_, pos_, cp);
+    if (len == 0) return error("invalid UTF-8");
+    pos_ += len;
+    return Status::Ok();
+  }
+
+  Status quantifier(Node& n) {
+    if (pos_ >= p_.size()) return Status::Ok();
+    char c = p_[pos_];
+    if (c == '?') {
+      n.min = 0, n.max = 1;
+    } else if (c == '*') {
+      n.min = 0, n.max = -1;
+    } else if (c == '+') {
+      n.min = 1, n.max = -1;
+    } else if (c == '{') {
+      size_t open = pos_++;
+      int lo, hi;
+      if (!number(lo)) return error("expected a count after '{'");
+      hi = lo;
+      if (pos_ < p_.size() && p_[pos_] == ',') {
+        ++pos_;
+        if (pos_ < p_.size() && p_[pos_] == '}')
+          hi = -1;
+        else if (!number(hi))
+          return error("expected a count or '}' after ','");
+      }
+      if (pos_ >= p_.size() || p_[pos_] != '}') return error("expected '}'");
+      if (hi != -1 && hi < lo) {
+        pos_ = open;
+        return error("{m,n} with n below m");
+      }
+      n.min = lo, n.max = hi;
+    } else {
+      return Status::Ok();
+    }
+    ++pos_;
+    if (pos_ < p_.size() &&
+        (p_[pos_] == '?' || p_[pos_] == '*' || p_[pos_] == '+' || p_[pos_] == '{'))
+      return error(
+          "a quantifier cannot follow another (lazy and possessive forms are not supported)");
+    return Status::Ok();
+  }
+
+  bool number(int& v) {
+    size_t start = pos_;
+    v = 0;
+    while (pos_ < p_.size() && p_[pos_] >= '0' && p_[pos_] <= '9' && v <= kMaxRepeat)
+      v = v * 10 + (p_[pos_++] - '0');
+    return pos_ > start && v <= kMaxRepeat;
+  }
+
+  std::string_view p_;
+  size_t pos_ = 0;
+};
+
+void generate_seq(const Seq& seq, engine::Rng& rng, std::string& out);
+
+void generate_one(const Node& n, engine::Rng& rng, std::string& out) {
+  switch (n.kind) {
+    case Node::Kind::literal:
+      out.append(n.literal);
+      break;
+    case Node::Kind::set: {
+      size_t i = n.set.size() == 1 ? 0 : weighted_index(rng, n.set_cumulative);
+      auto [lo, hi] = n.set[i];
+      utf8_append(out, lo + uint32_t(uniform_index(rng, uint64_t(hi - lo) + 1)));
+      break;
+    }
+    case Node::Kind::group:
+      generate_seq(
+          n.alternatives[n.alternatives.size() == 1 ? 0
+                                                    : uniform_index(rng, n.alternatives.size())],
+          rng, out);
+      break;
+  }
+}
+
+void generate_seq(const Seq& seq, engine::Rng& rng, std::string& out) {
+  for (const Node& n : seq) {
+    int hi = n.max < 0 ? n.min + Pattern::kOpenRepeat : n.max;
+    int count = n.min == hi ? n.min : int(uniform_int(rng, n.min, hi));
+    for (int i = 0; i < count; ++i) generate_one(n, rng, out);
+  }
+}
+
+using Positions = std::vector<size_t>;
+
+Positions seq_ends(const Seq& seq, std::string_view s, Positions from);
+
+// Where one occurrence of n can end when it starts at any of `from`.
+Positions one_ends(const Node& n, std::string_view s, const Positions& from) {
+  Positions out;
+  for (size_t p : from) {
+    switch (n.kind) {
+      case Node::Kind::literal:
+        if (s.substr(p, n.literal.size()) == n.literal) out.push_back(p + n.literal.size());
+        break;
+      case Node::Kind::set: {
+        uint32_t cp;
+        int len = utf8_decode(s, p, cp);
+        if (len == 0) break;
+        for (auto [lo, hi] : n.set)
+          if (cp >= lo && cp <= hi) {
+            out.push_back(p + len);
+            break;
+          }
+        break;
+      }
+      case Node::Kind::group:
+        for (const Seq& alt : n.alternatives) {
+          Positions e = seq_ends(alt, s, {p});
+          out.insert(out.end(), e.begin(), e.end());
+        }
+        break;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Positions node_ends(const Node& n, std::string_view s, const Positions& from) {
+  Positions result, cur = from;
+  if (n.min == 0) result = from;
+  // Each round consumes one more occurrence; an unbounded repeat stops once no new position
+  // appears.
+  Positions seen = from;
+  for (int count = 1; n.max < 0 || count <= n.max; ++count) {
+    cur = one_ends(n, s, cur);
+    if (n.max < 0) {
+      Positions fresh;
+      std::set_difference(cur.begin(), cur.end(), seen.begin(), seen.end(),
+                          std::back_inserter(fresh));
+      if (count > n.min && fresh.empty()) break;
+      Positions merged;
+      std::set_union(seen.begin(), seen.end(), cur.begin(), cur.end(), std::back_inserter(merged));
+      seen.swap(merged);
+      if (count > int(s.size()) + n.min + 1) break;
+    }
+    if (cur.empty()) break;
+    if (count >= n.min) result.insert(result.end(), cur.begin(), cur.end());
+  }
+  std::sort(result.begin(), result.end());
+  result.erase(std::unique(result.begin(), result.end()), result.end());
+  return result;
+}
+
+Positions seq_ends(const Seq& seq, std::string_view s, Positions from) {
+  for (const Node& n : seq) {
+    from = node_ends(n, s, from);
+    if (from.empty()) break;
+  }
+  return from;
+}
+
+double seq_capacity(const Seq& seq);
+
+double one_capacity(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::literal:
+      return 1;
+    case Node::Kind::set:
+      return n.set_cumulative.back();
+    case Node::Kind::group: {
+      double c = 0;
+      for (const Seq& alt : n.alternatives) c += seq_capacity(alt);
+      return c;
+    }
+  }
+  return 1;
+}
+
+double seq_capacity(const Seq& seq) {
+  double total = 1;
+  for (const Node& n : seq) {
+    double c = one_capacity(n), sum = 0, power = std::pow(c, n.min);
+    int hi = n.max < 0 ? n.min + Pattern::kOpenRepeat : n.max;
+    for (int k = n.min; k <= hi && sum < 1e300; ++k, power *= c) sum += power;
+    total = std::min(1e300, total * sum);
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<Pattern> Pattern::parse(std::string_view pattern) {
+  Parser parser(pattern);
+  auto seq = parser.parse();
+  if (!seq.ok()) return seq.status();
+  Pattern p;
+  p.source_.assign(pattern);
+  p.root_ = std::move(seq).value();
+  return p;
+}
+
+void Pattern::generate(engine::Rng& rng, std::string& out) const {
+  generate_seq(root_, rng, out);
+}
+
+bool Pattern::matches(std::string_view s) const {
+  Positions ends = seq_ends(root_, s, {0});
+  return std::binary_search(ends.begin(), ends.end(), s.size());
+}
+
+double Pattern::capacity() const {
+  return seq_capacity(root_);
+}
+
+}  // namespace hyv::synth

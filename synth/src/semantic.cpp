@@ -1,0 +1,314 @@
+#include "hyv/synth/semantic.h"
+
+#include "hyv/synth/random.h"
+#include "no_fp_contract.h"  // before any code: it governs everything below
+
+namespace hyv::synth {
+namespace {
+
+template <typename T>
+const T& pick(engine::Rng& rng, std::span<const T> items) {
+  return items[uniform_index(rng, items.size())];
+}
+
+void append_digits(std::string& out, engine::Rng& rng, int n) {
+  for (int i = 0; i < n; ++i) out.push_back(char('0' + uniform_index(rng, 10)));
+}
+
+struct IbanFormat {
+  std::string_view country;
+  std::string_view bban;  // 'a' = upper-case letter, 'n' = digit
+};
+
+constexpr IbanFormat kIbanFormats[] = {
+    {"DE", "nnnnnnnnnnnnnnnnnn"},       // bank code 8 + account 10
+    {"ES", "nnnnnnnnnnnnnnnnnnnn"},     // bank 4 + branch 4 + check 2 + account 10
+    {"FR", "nnnnnnnnnnnnnnnnnnnnnnn"},  // bank 5 + branch 5 + account 11 + key 2
+    {"GB", "aaaannnnnnnnnnnnnn"},       // bank 4 letters + sort code 6 + account 8
+    {"IT", "annnnnnnnnnnnnnnnnnnnnn"},  // CIN 1 + bank 5 + branch 5 + account 12
+    {"NL", "aaaannnnnnnnnn"},           // bank 4 letters + account 10
+};
+
+// The remainder mod 97 of a string whose letters count as two-digit numbers (A = 10 ... Z = 35).
+int mod97(std::string_view s) {
+  int r = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      r = (r * 10 + (c - '0')) % 97;
+    } else {
+      int v = c - 'A' + 10;
+      r = (r * 100 + v) % 97;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<LocalePatterns> LocalePatterns::compile(const LocaleData& locale) {
+  LocalePatterns p;
+  struct Item {
+    std::string_view key;
+    Pattern* into;
+  } items[] = {{"phone", &p.phone},
+               {"building_number", &p.building},
+               {"postcode_suffix", &p.postcode_suffix}};
+  for (auto& item : items) {
+    auto r = Pattern::parse(locale.format(item.key));
+    if (!r.ok())
+      return r.status().with_context("locale " + std::string(locale.name) + " formats.txt " +
+                                     std::string(item.key));
+    *item.into = std::move(r).value();
+  }
+  return p;
+}
+
+void make_person(engine::Rng& rng, const LocaleData& locale, Person& p) {
+  p.first = pick(rng, locale.first_names);
+  p.last = pick(rng, locale.last_names);
+  p.email_style = int(uniform_index(rng, 6));
+  p.email_number = int(uniform_int(rng, 1, 9999));
+  p.email_domain = pick(rng, locale.email_domains);
+}
+
+void make_address(engine::Rng& rng, const LocaleData& locale, const LocalePatterns& pat,
+                  Address& a) {
+  a.building.clear();
+  pat.building.generate(rng, a.building);
+  a.street = pick(rng, locale.street_names);
+  a.suffix = pick(rng, locale.street_suffixes);
+  a.city = &pick(rng, locale.cities);
+  a.postcode.assign(a.city->postcode_prefix);
+  pat.postcode_suffix.generate(rng, a.postcode);
+}
+
+void append_slug(std::string& out, std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z')
+      out.push_back(char(c - 'A' + 'a'));
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out.push_back(c);
+  }
+}
+
+void make_company(engine::Rng& rng, const LocaleData& locale, Company& c) {
+  c.name.clear();
+  c.domain.clear();
+  std::string_view a, b;
+  int style = int(uniform_index(rng, 4));
+  switch (style) {
+    case 0:  // "Summit Analytics"
+    case 1:  // "Summit Analytics LLC"
+      a = pick(rng, locale.company_words);
+      b = pick(rng, locale.company_industries);
+      c.name.append(a).append(" ").append(b);
+      break;
+    case 2:  // "Carter Logistics"
+      a = pick(rng, locale.last_names);
+      b = pick(rng, locale.company_industries);
+      c.name.append(a).append(" ").append(b);
+      break;
+    default:  // "Carter & Hughes"
+      a = pick(rng, locale.last_names);
+      b = pick(rng, locale.last_names);
+      c.name.append(a).append(" & ").append(b);
+      break;
+  }
+  std::string_view suffix = pick(rng, locale.company_suffixes);
+  if (style == 1 || style == 3) c.name.append(" ").append(suffix);
+  append_slug(c.domain, a);
+  if (style == 3) c.domain.append("and");
+  append_slug(c.domain, b);
+  c.domain.append(".").append(pick(rng, locale.tlds));
+}
+
+void make_email(std::string& out, const Person& p, std::string_view domain) {
+  switch (p.email_style) {
+    case 0:  // jane.doe
+      append_slug(out, p.first);
+      out.push_back('.');
+      append_slug(out, p.last);
+      break;
+    case 1:  // janedoe
+      append_slug(out, p.first);
+      append_slug(out, p.last);
+      break;
+    case 2:  // j.doe
+      append_slug(out, p.first.substr(0, 1));
+      out.push_back('.');
+      append_slug(out, p.last);
+      break;
+    case 3:  // jane_doe
+      append_slug(out, p.first);
+      out.push_back('_');
+      append_slug(out, p.last);
+      break;
+    case 4:  // jane.doe42
+      append_slug(out, p.first);
+      out.push_back('.');
+      append_slug(out, p.last);
+      out.append(std::to_string(p.email_number % 100));
+      break;
+    default:  // janedoe1234
+      append_slug(out, p.first);
+      append_slug(out, p.last);
+      out.append(std::to_string(p.email_number));
+      break;
+  }
+  out.push_back('@');
+  out.append(domain.empty() ? p.email_domain : domain);
+}
+
+void make_job_title(std::string& out, engine::Rng& rng, const LocaleData& locale) {
+  if (bernoulli(rng, 0.5)) out.append(pick(rng, locale.job_levels)).push_back(' ');
+  out.append(pick(rng, locale.job_areas)).push_back(' ');
+  out.append(pick(rng, locale.job_roles));
+}
+
+void make_lorem(std::string& out, engine::Rng& rng, const LocaleData& locale, int min_words,
+                int max_words) {
+  int n = int(uniform_int(rng, min_words, max_words));
+  for (int i = 0; i < n; ++i) {
+    if (i) out.push_back(' ');
+    size_t start = out.size();
+    out.append(pick(rng, locale.lorem));
+    if (i == 0 && out[start] >= 'a' && out[start] <= 'z') out[start] = char(out[start] - 32);
+  }
+  if (n > 0) out.push_back('.');
+}
+
+void make_ipv4(std::string& out, engine::Rng& rng) {
+  // First octet 1-223 without 10 and 127: unicast, not private-class-A or loopback.
+  int first;
+  do first = int(uniform_int(rng, 1, 223));
+  while (first == 10 || first == 127);
+  out.append(std::to_string(first));
+  for (int i = 0; i < 3; ++i) out.append(".").append(std::to_string(uniform_int(rng, 0, 255)));
+}
+
+void make_ipv6(std::string& out, engine::Rng& rng) {
+  uint16_t g[8];
+  uint64_t a = rng.next_u64(), b = rng.next_u64();
+  for (int i = 0; i < 4; ++i) g[i] = uint16_t(a >> (48 - 16 * i));
+  for (int i = 0; i < 4; ++i) g[4 + i] = uint16_t(b >> (48 - 16 * i));
+  g[0] = uint16_t(0x2000 | (g[0] & 0x1fff));  // global unicast 2000::/3
+  format_ipv6(out, g);
+}
+
+void format_ipv6(std::string& out, const uint16_t (&g)[8]) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  // RFC 5952: compress the longest run (first if tied) of two or more zero groups.
+  int best = -1, best_len = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && g[j] == 0) ++j;
+    if (j - i > best_len) best = i, best_len = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      out.append("::");
+      i += best_len - 1;
+      continue;
+    }
+    if (i > 0 && i != best + best_len) out.push_back(':');
+    bool lead = true;
+    for (int s = 12; s >= 0; s -= 4) {
+      int d = (g[i] >> s) & 15;
+      if (lead && d == 0 && s > 0) continue;
+      lead = false;
+      out.push_back(kHex[d]);
+    }
+  }
+}
+
+void make_uuid(std::string& out, uint64_t hi, uint64_t lo) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    uint64_t w = i < 16 ? hi : lo;
+    out.push_back(kHex[(w >> (60 - 4 * (i % 16))) & 15]);
+  }
+}
+
+char luhn_check_digit(std::string_view digits) {
+  int sum = 0;
+  // Double every second digit counting from the right, starting with the rightmost payload digit.
+  for (size_t i = 0; i < digits.size(); ++i) {
+    int d = digits[digits.size() - 1 - i] - '0';
+    if (i % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return char('0' + (10 - sum % 10) % 10);
+}
+
+bool luhn_valid(std::string_view digits) {
+  if (digits.size() < 2) return false;
+  for (char c : digits)
+    if (c < '0' || c > '9') return false;
+  return luhn_check_digit(digits.substr(0, digits.size() - 1)) == digits.back();
+}
+
+void make_card_number(std::string& out, engine::Rng& rng, std::string_view brand) {
+  if (brand.empty()) {
+    static constexpr std::string_view kBrands[] = {"visa", "visa", "mastercard", "mastercard",
+                                                   "amex"};
+    brand = kBrands[uniform_index(rng, 5)];
+  }
+  size_t start = out.size();
+  int length = 16;
+  if (brand == "visa") {
+    out.push_back('4');
+  } else if (brand == "mastercard") {
+    out.append(std::to_string(uniform_int(rng, 51, 55)));
+  } else {
+    out.append(bernoulli(rng, 0.5) ? "34" : "37");
+    length = 15;
+  }
+  append_digits(out, rng, length - 1 - int(out.size() - start));
+  out.push_back(luhn_check_digit(std::string_view(out).substr(start)));
+}
+
+bool iban_country_known(std::string_view country) {
+  for (const auto& f : kIbanFormats)
+    if (f.country == country) return true;
+  return false;
+}
+
+std::string_view iban_countries() {
+  return "DE, ES, FR, GB, IT, NL";
+}
+
+void make_iban(std::string& out, engine::Rng& rng, std::string_view country) {
+  std::string_view format = kIbanFormats[3].bban;
+  for (const auto& f : kIbanFormats)
+    if (f.country == country) format = f.bban;
+  std::string bban;
+  for (char k : format)
+    bban.push_back(k == 'a' ? char('A' + uniform_index(rng, 26))
+                            : char('0' + uniform_index(rng, 10)));
+  // ISO 13616: check = 98 - (BBAN + country + "00") mod 97.
+  std::string rearranged = bban;
+  rearranged.append(country).append("00");
+  int check = 98 - mod97(rearranged);
+  out.append(country);
+  out.push_back(char('0' + check / 10));
+  out.push_back(char('0' + check % 10));
+  out.append(bban);
+}
+
+bool iban_valid(std::string_view iban) {
+  if (iban.size() < 5 || iban.size() > 34) return false;
+  for (size_t i = 0; i < iban.size(); ++i) {
+    char c = iban[i];
+    bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z';
+    if (i < 2 ? !upper : i < 4 ? !digit : !(digit || upper)) return false;
+  }
+  std::string rearranged(iban.substr(4));
+  rearranged.append(iban.substr(0, 4));
+  return mod97(rearranged) == 1;
+}
+
+}  // namespace hyv::synth

@@ -1,0 +1,119 @@
+// Patterns: every generated string matches std::regex (an independent engine), and matches()
+// agrees with std::regex on random strings; errors name the offset.
+#include "hyv/synth/pattern.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+namespace hyv::synth {
+namespace {
+
+const char* kPatterns[] = {
+    "[A-Z]{3}-\\d{4}",
+    "\\([2-9]\\d{2}\\) [2-9]\\d{2}-\\d{4}",
+    "(foo|bar|baz)_\\w{2,5}",
+    "a?b+c*",
+    "(?:ab|cd){1,3}x",
+    "[^a-z]{3}",
+    "[a-c0-2_-]{0,4}",
+    "\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\\\",
+    "^v\\d+\\.\\d+(\\.\\d+)?$",
+    "((a|b)c|d){2}",
+    ".{2}",
+    "x{3,}",
+    "(a|)b",
+};
+
+TEST(Pattern, GeneratedStringsMatchStdRegex) {
+  engine::Rng rng(1);
+  for (const char* p : kPatterns) {
+    auto pat = Pattern::parse(p);
+    ASSERT_TRUE(pat.ok()) << p << ": " << pat.status().message();
+    std::regex re(p, std::regex::ECMAScript);
+    for (int i = 0; i < 300; ++i) {
+      std::string s;
+      pat.value().generate(rng, s);
+      ASSERT_TRUE(std::regex_match(s, re)) << p << " generated " << s;
+      ASSERT_TRUE(pat.value().matches(s)) << p << " does not match its own " << s;
+    }
+  }
+}
+
+TEST(Pattern, MatchesAgreesWithStdRegexOnRandomStrings) {
+  engine::Rng rng(2);
+  const std::string alphabet = "abcdxAZ09_-.() *";
+  for (const char* p : kPatterns) {
+    auto pat = Pattern::parse(p);
+    ASSERT_TRUE(pat.ok());
+    std::regex re(p, std::regex::ECMAScript);
+    for (int i = 0; i < 2000; ++i) {
+      std::string s;
+      int len = int(rng.next_u64() % 9);
+      for (int j = 0; j < len; ++j) s.push_back(alphabet[rng.next_u64() % alphabet.size()]);
+      ASSERT_EQ(pat.value().matches(s), std::regex_match(s, re)) << p << " on \"" << s << "\"";
+    }
+  }
+}
+
+TEST(Pattern, UnicodeLiteralsAndRanges) {
+  auto p = Pattern::parse("é[α-γ]{2}中");
+  ASSERT_TRUE(p.ok());
+  engine::Rng rng(3);
+  std::string s;
+  p.value().generate(rng, s);
+  EXPECT_TRUE(p.value().matches(s));
+  EXPECT_EQ(s.size(), 2u + 4u + 3u);
+  EXPECT_TRUE(p.value().matches("éαγ中"));
+  EXPECT_FALSE(p.value().matches("éαδ中"));
+  EXPECT_EQ(p.value().capacity(), 9);
+}
+
+TEST(Pattern, CapacityCountsDistinctStrings) {
+  EXPECT_EQ(Pattern::parse("[ab]{2}").value().capacity(), 4);
+  EXPECT_EQ(Pattern::parse("\\d{3}").value().capacity(), 1000);
+  EXPECT_EQ(Pattern::parse("(x|y|z)").value().capacity(), 3);
+  EXPECT_EQ(Pattern::parse("a?").value().capacity(), 2);
+  EXPECT_GT(Pattern::parse("\\w{40}").value().capacity(), 1e60);
+}
+
+TEST(Pattern, UnboundedRepeatsAreCappedWhenGenerating) {
+  auto p = Pattern::parse("a*");
+  engine::Rng rng(4);
+  size_t longest = 0;
+  for (int i = 0; i < 500; ++i) {
+    std::string s;
+    p.value().generate(rng, s);
+    longest = std::max(longest, s.size());
+  }
+  EXPECT_EQ(longest, size_t(Pattern::kOpenRepeat));
+  EXPECT_TRUE(p.value().matches(std::string(100, 'a')));
+}
+
+TEST(Pattern, ErrorsNameTheOffset) {
+  struct Case {
+    const char* pattern;
+    const char* message;
+  } cases[] = {
+      {"ab[cd", "'[' is never closed at offset 2"},
+      {"(ab", "'(' is never closed at offset 0"},
+      {"ab)", "unmatched ')' at offset 2"},
+      {"*a", "nothing to repeat before '*' at offset 0"},
+      {"a{3,1}", "{m,n} with n below m at offset 1"},
+      {"a{x}", "expected a count after '{' at offset 2"},
+      {"[z-a]", "range end is below its start at offset 3"},
+      {"a\\", "lone '\\'"},
+      {"\\q", "unsupported escape '\\q'"},
+      {"a+?", "a quantifier cannot follow another"},
+      {"[^ -~]", "character class matches nothing"},
+  };
+  for (const auto& c : cases) {
+    auto p = Pattern::parse(c.pattern);
+    ASSERT_FALSE(p.ok()) << c.pattern;
+    EXPECT_NE(p.status().message().find(c.message), std::string::npos)
+        << c.pattern << ": " << p.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace hyv::synth
