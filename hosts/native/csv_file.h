@@ -1,0 +1,15 @@
+// CSV files for the native host: read in 1 MiB chunks into synth::CsvTable (the core never opens
+// files), so a file is held once, column by column, never whole as bytes too.
+#pragma once
+
+#include <string>
+
+#include "hyv/status.h"
+#include "hyv/synth/csv_table.h"
+
+namespace hyv::native {
+
+// Errors name the path, and for bad content the line, column and byte (see synth/csv_reader.h).
+Result<synth::CsvTable> read_csv_file(const std::string& path);
+
+}  // namespace hyv::native

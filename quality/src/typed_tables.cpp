@@ -1,0 +1,81 @@
+#include "hyv/quality/typed_tables.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "hyv/synth/cell_values.h"
+
+namespace hyv::quality {
+
+Result<TypedTables> type_tables(std::span<const synth::CsvTable* const> tables,
+                                std::span<const synth::ColumnInfo> types) {
+  if (tables.empty()) return Status::Error("type_tables: no tables");
+  const synth::CsvTable& real = *tables[0];
+  if (types.size() != real.names.size()) {
+    return Status::Error("type_tables: " + std::to_string(types.size()) + " types for " +
+                         std::to_string(real.names.size()) + " columns");
+  }
+  TypedTables out;
+  const size_t n = tables.size();
+  for (const auto* t : tables) out.rows.push_back(t->rows());
+  out.extra_columns.resize(n);
+  for (size_t t = 1; t < n; ++t) {
+    for (const auto& name : tables[t]->names) {
+      if (real.column_index(name) < 0) out.extra_columns[t].push_back(name);
+    }
+  }
+  for (size_t c = 0; c < types.size(); ++c) {
+    const synth::ColumnInfo& info = types[c];
+    TypedColumn col;
+    col.name = info.name;
+    col.sdtype = info.sdtype;
+    col.numbers.resize(n);
+    col.codes.resize(n);
+    col.invalid_cells.assign(n, 0);
+    col.present.assign(n, false);
+    std::unordered_map<std::string_view, int32_t> index;
+    std::vector<std::string_view> dictionary_views;
+    for (size_t t = 0; t < n; ++t) {
+      int idx = tables[t]->column_index(info.name);
+      if (idx < 0) continue;
+      col.present[t] = true;
+      const synth::CellColumn& cells = tables[t]->columns[static_cast<size_t>(idx)];
+      if (col.continuous()) {
+        auto& v = col.numbers[t];
+        v.resize(cells.size());
+        for (size_t r = 0; r < cells.size(); ++r) {
+          std::string_view cell = cells.cell(r);
+          double x;
+          if (synth::cell_number(cell, info, &x)) {
+            v[r] = x;
+            continue;
+          }
+          v[r] = std::numeric_limits<double>::quiet_NaN();
+          bool token = std::find(info.missing_tokens.begin(), info.missing_tokens.end(), cell) !=
+                       info.missing_tokens.end();
+          if (!synth::is_null_cell(cell) && !token) ++col.invalid_cells[t];
+        }
+      } else {
+        auto& codes = col.codes[t];
+        codes.resize(cells.size());
+        for (size_t r = 0; r < cells.size(); ++r) {
+          std::string_view cell = cells.cell(r);
+          if (synth::is_null_cell(cell)) {
+            codes[r] = -1;
+            continue;
+          }
+          auto [it, inserted] = index.try_emplace(cell, static_cast<int32_t>(index.size()));
+          if (inserted) dictionary_views.push_back(cell);
+          codes[r] = it->second;
+        }
+      }
+    }
+    col.dictionary.assign(dictionary_views.begin(), dictionary_views.end());
+    out.columns.push_back(std::move(col));
+  }
+  return out;
+}
+
+}  // namespace hyv::quality
