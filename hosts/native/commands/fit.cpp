@@ -85,8 +85,7 @@ void print_types(const std::vector<synth::ColumnInfo>& types, const synth::Copul
     char missing[16];
     std::snprintf(missing, sizeof missing, "%5.1f%%", 100 * c.missing_rate);
     out += pad(t.name, width) + pad(std::string(synth::sdtype_name(c.sdtype)), 13) +
-           pad(missing, 9) + details(c) + "\n" + pad("", width + 22) + "(" + t.reason +
-           (t.from_metadata ? ", from --metadata" : "") + ")\n";
+           pad(missing, 9) + details(c) + "\n" + pad("", width + 22) + "(" + t.reason + ")\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
