@@ -10,8 +10,11 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
-  nodejs npm python3
+  python3
 )
+# Node.js may come from elsewhere than Debian (its npm then conflicts with Debian's): only install
+# Debian's when there is no node or npm at all.
+command -v node > /dev/null && command -v npm > /dev/null || APT_PACKAGES+=(nodejs npm)
 if [ "${1:-}" = "--dev" ]; then
   APT_PACKAGES+=(python3-numpy python3-torch)
 fi
