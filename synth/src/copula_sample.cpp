@@ -80,6 +80,7 @@ struct CopulaSampler::Plan {
     std::vector<double> cumulative;  // categorical: interval ends
     double scale = 1;                // numerical: 10^decimals
     double resolution = 1;           // datetime: seconds per step
+    double g_low = 0, g_high = 1;    // the marginal's base_range
     bool never_missing = false;
     // Conditions.
     bool fixed = false;
@@ -312,6 +313,7 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
       for (double f : m.frequencies) pc.cumulative.push_back(sum += f);
     }
     pc.scale = pow10(m.decimals);
+    if (is_continuous(m.sdtype)) m.marginal.base_range(&pc.g_low, &pc.g_high);
     if (m.sdtype == Sdtype::datetime) {
       pc.resolution = datetime_resolution_seconds(m.datetime_format, m.frac_digits);
     }
@@ -511,7 +513,9 @@ bool CopulaSampler::try_row(std::span<Value> row) {
     double missing_draw = open_uniform(rng_);
     bool missing = !pc.never_missing && missing_draw < m.missing_rate;
     if (is_continuous(m.sdtype)) {
-      double x = pc.fixed ? pc.fixed_value : m.marginal.quantile(normal_cdf(p.z[pc.latent]));
+      double x = pc.fixed
+                     ? pc.fixed_value
+                     : m.marginal.quantile(normal_cdf_fast(p.z[pc.latent]), pc.g_low, pc.g_high);
       if (m.sdtype == Sdtype::datetime) {
         x = std::nearbyint(x / pc.resolution) * pc.resolution;
       } else if (m.integer) {
@@ -539,7 +543,7 @@ bool CopulaSampler::try_row(std::span<Value> row) {
         out.set_null();
         continue;
       }
-      double u = normal_cdf(p.z[pc.latent]);
+      double u = normal_cdf_fast(p.z[pc.latent]);
       size_t k = static_cast<size_t>(
           std::upper_bound(pc.cumulative.begin(), pc.cumulative.end(), u) - pc.cumulative.begin());
       k = std::min(k, m.categories.size() - 1);

@@ -114,7 +114,18 @@ double NumericMarginal::cdf(double x) const {
   return 0.5 * (below + at);
 }
 
+void NumericMarginal::base_range(double* g_low, double* g_high) const {
+  *g_low = family == MarginalFamily::empirical ? 0.0 : base_cdf(*this, low);
+  *g_high = family == MarginalFamily::empirical ? 1.0 : base_cdf(*this, high);
+}
+
 double NumericMarginal::quantile(double u) const {
+  double g_low, g_high;
+  base_range(&g_low, &g_high);
+  return quantile(u, g_low, g_high);
+}
+
+double NumericMarginal::quantile(double u, double g_low, double g_high) const {
   u = std::clamp(u, 0.0, 1.0);
   if (family == MarginalFamily::empirical) {
     const size_t k = knots.size();
@@ -124,7 +135,6 @@ double NumericMarginal::quantile(double u) const {
     double t = pos - static_cast<double>(i);
     return knots[i] + t * (knots[i + 1] - knots[i]);
   }
-  double g_low = base_cdf(*this, low), g_high = base_cdf(*this, high);
   if (!(g_high > g_low)) return low;
   double x = base_quantile(*this, g_low + u * (g_high - g_low));
   return std::clamp(x, low, high);

@@ -44,6 +44,14 @@ TEST(NormalMath, QuantileInvertsCdf) {
   EXPECT_EQ(normal_quantile(0), -INFINITY);
 }
 
+TEST(NormalMath, FastCdfMatchesTheExactOne) {
+  double worst = 0;
+  for (double z = -9; z <= 9; z += 0.000731) {
+    worst = std::max(worst, std::fabs(normal_cdf_fast(z) - normal_cdf(z)));
+  }
+  EXPECT_LT(worst, 1e-10);
+}
+
 TEST(NormalMath, StandardNormalMoments) {
   engine::Rng rng(11);
   double s = 0, ss = 0;

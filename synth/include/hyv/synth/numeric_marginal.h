@@ -40,6 +40,10 @@ struct NumericMarginal {
   double cdf(double x) const;
   // For u in [0, 1]; result within [low, high].
   double quantile(double u) const;
+  // The same with the family's untruncated CDF at low and high computed once (base_range), for
+  // callers that draw many values.
+  void base_range(double* g_low, double* g_high) const;
+  double quantile(double u, double g_low, double g_high) const;
 };
 
 // values: ascending, finite, at least one. force: use this family instead of choosing.
