@@ -2,8 +2,6 @@
 
 #include <charconv>
 
-#include "no_fp_contract.h"  // before any code: it governs everything below
-
 namespace hyv::synth {
 namespace {
 

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <limits>
 
-#include "no_fp_contract.h"  // before any code: it governs everything below
-
 namespace hyv::synth {
 namespace {
 

@@ -34,6 +34,13 @@ class U64HashSet {
 
   size_t size() const { return size_; }
 
+  // Visits every stored hash (as stored: a hash of 0 reads as 1, as contains() sees it).
+  template <typename F>
+  void for_each(F f) const {
+    for (uint64_t h : slots_)
+      if (h) f(h);
+  }
+
  private:
   void grow() {
     std::vector<uint64_t> old;

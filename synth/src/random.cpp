@@ -4,8 +4,6 @@
 #include <cstring>
 #include <limits>
 
-#include "no_fp_contract.h"  // before any code: it governs everything below
-
 namespace hyv::synth {
 namespace {
 

@@ -1,7 +1,6 @@
 #include "hyv/synth/semantic.h"
 
 #include "hyv/synth/random.h"
-#include "no_fp_contract.h"  // before any code: it governs everything below
 
 namespace hyv::synth {
 namespace {

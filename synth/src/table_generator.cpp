@@ -9,7 +9,6 @@
 #include "hyv/synth/dates.h"
 #include "hyv/synth/random.h"
 #include "hyv/synth/semantic.h"
-#include "no_fp_contract.h"  // before any code: it governs everything below
 
 namespace hyv::synth {
 namespace {
@@ -19,6 +18,35 @@ constexpr double kNull = std::numeric_limits<double>::quiet_NaN();
 // Stream tags for derive_seed: each table gets its own value and row-count streams, and uuids are a
 // function of (seed, table, column, row index) so that references can recompute them.
 constexpr uint64_t kTagValues = 1, kTagCounts = 2, kTagUuid = 3;
+
+// A compare constraint seen from one column: `column op other`, where `other` only reads columns
+// generated before it (or ancestors'), so the column can be drawn inside the allowed range instead
+// of by retrying the whole row.
+struct Bound {
+  int constraint;
+  CompareOp op;
+  bool other_is_right;
+};
+
+CompareOp flip(CompareOp op) {
+  switch (op) {
+    case CompareOp::lt:
+      return CompareOp::gt;
+    case CompareOp::le:
+      return CompareOp::ge;
+    case CompareOp::gt:
+      return CompareOp::lt;
+    case CompareOp::ge:
+      return CompareOp::le;
+    default:
+      return op;
+  }
+}
+
+bool boundable(const ColumnSpec& c) {
+  return c.type == ColumnType::integer || c.type == ColumnType::real ||
+         c.type == ColumnType::date || c.type == ColumnType::datetime;
+}
 
 // Per-row semantic entities, made on first use within a row attempt.
 struct Entity {
@@ -35,14 +63,16 @@ struct TableState {
   uint64_t produced = 0;
   std::vector<Value> row;      // every column, current row
   std::vector<double> num;     // numeric slots: columns, then ancestors' columns
+  std::vector<bool> is_null;   // this row's null draws
   std::vector<Value> visible;  // scratch for tables with hidden columns
   std::vector<int> visible_columns;
   std::vector<int> entity_of;  // column -> index into entities
   std::vector<Entity> entities;
   std::vector<int> unique_columns;
-  std::vector<U64HashSet> unique_sets;  // parallel to unique_columns
-  std::vector<uint64_t> unique_hashes;  // current attempt
-  std::vector<uint64_t> failures;       // per constraint, then per unique column
+  std::vector<U64HashSet> unique_sets;     // parallel to unique_columns
+  std::vector<uint64_t> unique_hashes;     // current attempt
+  std::vector<uint64_t> failures;          // per constraint, then per unique column
+  std::vector<std::vector<Bound>> bounds;  // per column
   RowSink* sink = nullptr;
 };
 
@@ -99,7 +129,10 @@ struct TableGenerator::Impl {
   Status step(uint64_t max_rows);
   Status make_row(int t);
   Status generate_column(int t, int c);
-  Status draw_number(int t, const ColumnSpec& c, double& out);
+  Status draw_number(int t, int ci, double lo, double hi, bool narrowed, double& out);
+  bool narrow(int t, int c, double& lo, double& hi);
+  void plan_bounds(int t);
+  int soft_fail = -1;  // constraint that left the current column no value this attempt
   void set_id(int t, int c, uint64_t index, Value& out, double& num);
   Entity& entity(int t, int c) {
     return state[size_t(t)].entities[size_t(state[size_t(t)].entity_of[size_t(c)])];
@@ -153,6 +186,7 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
     st.rng = engine::Rng(derive_seed(derive_seed(options.seed, t), kTagValues));
     st.count_rng = engine::Rng(derive_seed(derive_seed(options.seed, t), kTagCounts));
     st.row.resize(spec.columns.size());
+    st.is_null.assign(spec.columns.size(), false);
     st.num.assign(spec.columns.size() + spec.outer_slots.size(), kNull);
     st.sink = t < sinks.size() ? sinks[t] : nullptr;
     for (size_t c = 0; c < spec.columns.size(); ++c) {
@@ -172,8 +206,83 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
     st.unique_sets.resize(st.unique_columns.size());
     st.unique_hashes.resize(st.unique_columns.size());
     st.failures.assign(spec.constraints.size() + st.unique_columns.size(), 0);
+    plan_bounds(int(t));
   }
   return Status::Ok();
+}
+
+void TableGenerator::Impl::plan_bounds(int t) {
+  const TableSpec& spec = schema.tables[size_t(t)];
+  TableState& st = state[size_t(t)];
+  st.bounds.assign(spec.columns.size(), {});
+  std::vector<int> position(spec.columns.size(), 0);
+  for (size_t i = 0; i < spec.order.size(); ++i) {
+    int step = spec.order[i];
+    if (step >= 0) {
+      position[size_t(step)] = int(i);
+    } else {
+      for (int c : spec.constraints[size_t(-1 - step)].columns) position[size_t(c)] = int(i);
+    }
+  }
+  int ncols = int(spec.columns.size());
+  auto before = [&](const Formula& f, int column) {
+    for (int r : f.refs())
+      if (r < ncols && position[size_t(r)] >= position[size_t(column)]) return false;
+    return true;
+  };
+  for (size_t k = 0; k < spec.constraints.size(); ++k) {
+    const ConstraintSpec& con = spec.constraints[k];
+    if (con.kind != ConstraintSpec::Kind::compare || con.op == CompareOp::ne) continue;
+    auto left = con.left->single_ref(), right = con.right->single_ref();
+    auto usable = [&](std::optional<int> c) {
+      return c && *c < ncols && boundable(spec.columns[size_t(*c)]) && spec.combination_of(*c) < 0;
+    };
+    if (usable(left) && before(*con.right, *left))
+      st.bounds[size_t(*left)].push_back({int(k), con.op, true});
+    else if (usable(right) && before(*con.left, *right))
+      st.bounds[size_t(*right)].push_back({int(k), flip(con.op), false});
+  }
+}
+
+// The column's own range narrowed by the constraints that bound it; false (and soft_fail set) when
+// the values drawn so far leave it nothing.
+bool TableGenerator::Impl::narrow(int t, int ci, double& lo, double& hi) {
+  const ColumnSpec& c = schema.tables[size_t(t)].columns[size_t(ci)];
+  const TableState& st = state[size_t(t)];
+  bool whole = c.type != ColumnType::real;
+  for (const Bound& b : st.bounds[size_t(ci)]) {
+    const ConstraintSpec& con = schema.tables[size_t(t)].constraints[size_t(b.constraint)];
+    double x = (b.other_is_right ? con.right : con.left)->eval(st.num);
+    if (std::isnan(x)) continue;
+    double below = whole ? std::ceil(x) - 1 : std::nextafter(x, -INFINITY);
+    double above = whole ? std::floor(x) + 1 : std::nextafter(x, INFINITY);
+    double at_most = whole ? std::floor(x) : x, at_least = whole ? std::ceil(x) : x;
+    switch (b.op) {
+      case CompareOp::lt:
+        hi = std::min(hi, below);
+        break;
+      case CompareOp::le:
+        hi = std::min(hi, at_most);
+        break;
+      case CompareOp::gt:
+        lo = std::max(lo, above);
+        break;
+      case CompareOp::ge:
+        lo = std::max(lo, at_least);
+        break;
+      case CompareOp::eq:
+        lo = std::max(lo, at_least);
+        hi = std::min(hi, at_most);
+        break;
+      case CompareOp::ne:
+        break;
+    }
+    if (lo > hi) {
+      soft_fail = b.constraint;
+      return false;
+    }
+  }
+  return true;
 }
 
 const Person& TableGenerator::Impl::person(int t, int c) {
@@ -218,8 +327,11 @@ void TableGenerator::Impl::set_id(int t, int c, uint64_t index, Value& out, doub
   num = kNull;
 }
 
-// A number from the column's distribution inside [min, max], by rejection (bounded).
-Status TableGenerator::Impl::draw_number(int t, const ColumnSpec& c, double& out) {
+// A number from the column's distribution inside [lo, hi], by rejection (bounded). When constraints
+// narrowed the range, running out of draws fails only this row attempt (soft_fail).
+Status TableGenerator::Impl::draw_number(int t, int ci, double lo, double hi, bool narrowed,
+                                         double& out) {
+  const ColumnSpec& c = schema.tables[size_t(t)].columns[size_t(ci)];
   engine::Rng& rng = state[size_t(t)].rng;
   bool integer = c.type == ColumnType::integer;
   for (int attempt = 0; attempt < schema.max_attempts; ++attempt) {
@@ -227,10 +339,10 @@ Status TableGenerator::Impl::draw_number(int t, const ColumnSpec& c, double& out
     switch (c.distribution) {
       case Distribution::uniform:
         if (integer) {
-          out = double(uniform_int(rng, int64_t(*c.min), int64_t(*c.max)));
+          out = double(uniform_int(rng, int64_t(lo), int64_t(hi)));
           return Status::Ok();
         }
-        x = *c.min + (*c.max - *c.min) * uniform01(rng);
+        x = lo + (hi - lo) * uniform01(rng);
         break;
       case Distribution::normal:
         x = normal(rng, c.param1, c.param2);
@@ -255,9 +367,13 @@ Status TableGenerator::Impl::draw_number(int t, const ColumnSpec& c, double& out
       x = std::round(x);
     else if (c.decimals >= 0)
       x = round_to_digits(x, c.decimals);
-    if ((c.min && x < *c.min) || (c.max && x > *c.max)) continue;
+    if (x < lo || x > hi) continue;
     if (integer && std::fabs(x) >= 9.2e18) continue;
     out = x;
+    return Status::Ok();
+  }
+  if (narrowed) {  // the constraints' range, not the column's own, left no room this attempt
+    soft_fail = state[size_t(t)].bounds[size_t(ci)].front().constraint;
     return Status::Ok();
   }
   std::string params;
@@ -293,7 +409,7 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
   Value& v = st.row[size_t(ci)];
   double& num = st.num[size_t(ci)];
   num = kNull;
-  if (c.null_rate > 0 && bernoulli(rng, c.null_rate)) {
+  if (st.is_null[size_t(ci)]) {
     v.set_null();
     return Status::Ok();
   }
@@ -301,8 +417,12 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
   switch (c.type) {
     case ColumnType::integer:
     case ColumnType::real: {
+      double lo = c.min.value_or(-INFINITY), hi = c.max.value_or(INFINITY);
+      if (!narrow(t, ci, lo, hi)) return Status::Ok();
       double x;
-      HYV_RETURN_IF_ERROR(draw_number(t, c, x));
+      bool narrowed = lo != c.min.value_or(-INFINITY) || hi != c.max.value_or(INFINITY);
+      HYV_RETURN_IF_ERROR(draw_number(t, ci, lo, hi, narrowed, x));
+      if (soft_fail >= 0) return Status::Ok();
       if (c.type == ColumnType::integer)
         v.set_integer(int64_t(x));
       else
@@ -321,13 +441,17 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       if (v.kind() == Value::Kind::integer || v.kind() == Value::Kind::real) num = v.as_number();
       break;
     case ColumnType::date: {
-      int64_t days = uniform_int(rng, int64_t(*c.min), int64_t(*c.max));
+      double lo = *c.min, hi = *c.max;
+      if (!narrow(t, ci, lo, hi)) return Status::Ok();
+      int64_t days = uniform_int(rng, int64_t(lo), int64_t(hi));
       format_datetime(v.mutable_string(), c.format, days * 86400);
       num = double(days);
       break;
     }
     case ColumnType::datetime: {
-      int64_t secs = uniform_int(rng, int64_t(*c.min), int64_t(*c.max));
+      double lo = *c.min, hi = *c.max;
+      if (!narrow(t, ci, lo, hi)) return Status::Ok();
+      int64_t secs = uniform_int(rng, int64_t(lo), int64_t(hi));
       format_datetime(v.mutable_string(), c.format, secs);
       num = double(secs);
       break;
@@ -505,21 +629,28 @@ Status TableGenerator::Impl::make_row(int t) {
     st.num[ncols + i] = state[size_t(at)].num[size_t(ac)];
   }
   std::fill(st.failures.begin(), st.failures.end(), 0);
+  // Nulls are drawn once per row, before any retry: a constraint with a null side always holds,
+  // so redrawing them per attempt would push rows towards null and distort the null rate.
+  for (size_t c = 0; c < ncols; ++c) {
+    double rate = spec.columns[c].null_rate;
+    st.is_null[c] = rate > 0 && bernoulli(st.rng, rate);
+  }
   for (int attempt = 0; attempt < schema.max_attempts; ++attempt) {
     for (Entity& e : st.entities) e.has_person = e.has_address = e.has_company = false;
+    soft_fail = -1;
     for (int step : spec.order) {
       if (step >= 0) {
         HYV_RETURN_IF_ERROR(generate_column(t, step));
+        if (soft_fail >= 0) break;
         continue;
       }
       const ConstraintSpec& k = spec.constraints[size_t(-1 - step)];
       const std::vector<Value>& tuple = k.tuples[weighted_index(st.rng, k.cumulative)];
       for (size_t j = 0; j < k.columns.size(); ++j) {
         int col = k.columns[j];
-        const ColumnSpec& c = spec.columns[size_t(col)];
         Value& v = st.row[size_t(col)];
         double& num = st.num[size_t(col)];
-        if (c.null_rate > 0 && bernoulli(st.rng, c.null_rate)) {
+        if (st.is_null[size_t(col)]) {
           v.set_null();
           num = kNull;
           continue;
@@ -529,7 +660,8 @@ Status TableGenerator::Impl::make_row(int t) {
                                                                                   : kNull;
       }
     }
-    bool ok = true;
+    bool ok = soft_fail < 0;
+    if (!ok) ++st.failures[size_t(soft_fail)];
     for (size_t k = 0; k < spec.constraints.size() && ok; ++k)
       if (!check_constraint(t, spec.constraints[k])) {
         ++st.failures[k];

@@ -139,9 +139,10 @@ cat >"$TMP/never.json" <<'JSON'
 {"tables": [{"name": "t", "rows": 100, "columns": [
   {"name": "a", "type": "float", "min": 0, "max": 1},
   {"name": "b", "type": "float", "min": 0, "max": 1}],
-  "constraints": [{"type": "compare", "left": "a", "op": "==", "right": "b"}]}]}
+  "constraints": [{"type": "compare", "left": "a", "op": "<", "right": "b"},
+                  {"type": "compare", "left": "b", "op": "<", "right": "a"}]}]}
 JSON
-expect_error "unsatisfiable" 'tables\[0\]\.constraints\[0\] \("a == b"\) was not met in any of 1000 attempts' -- \
+expect_error "unsatisfiable" 'tables\[0\]\.constraints\[1\] \("b < a"\) was not met in any of 1000 attempts' -- \
   generate table --schema "$TMP/never.json" --seed 1 -o "$TMP/never.csv"
 [ -e "$TMP/never.csv" ] && fail "a failed run left never.csv"
 ls "$TMP" | grep -q 'never.csv.tmp' && fail "a failed run left its temporary file"

@@ -350,12 +350,13 @@ TEST(TableGenerator, UnsatisfiableRequestsFailFastWithTheirName) {
     std::string json;
     std::string message;
   } cases[] = {
-      // Possible in principle (ranges overlap) but the two columns must be equal.
+      // Each constraint alone is possible (the up-front check passes); together they are not.
       {R"J({"tables": [{"name": "t", "rows": 50, "columns": [
           {"name": "a", "type": "float", "min": 0, "max": 1},
           {"name": "b", "type": "float", "min": 0, "max": 1}],
-          "constraints": [{"type": "compare", "left": "a", "op": "==", "right": "b"}]}]})J",
-       "tables[0].constraints[0] (\"a == b\") was not met in any of 1000 attempts"},
+          "constraints": [{"type": "compare", "left": "a", "op": "<", "right": "b"},
+                          {"type": "compare", "left": "b", "op": "<", "right": "a"}]}]})J",
+       "tables[0].constraints[1] (\"b < a\") was not met in any of 1000 attempts"},
       // A unique column with fewer values than rows.
       {R"J({"tables": [{"name": "t", "rows": 100, "columns": [
           {"name": "a", "type": "pattern", "pattern": "(x|x|y)", "unique": true}]}]})J",
@@ -387,6 +388,38 @@ TEST(TableGenerator, UnsatisfiableRequestsFailFastWithTheirName) {
         << "got:      " << out.status().message() << "\nexpected: " << c.message;
     EXPECT_LT(secs, 2.0);
   }
+}
+
+TEST(TableGenerator, TightConstraintsNarrowTheLaterColumnAndKeepNullRates) {
+  // shipped within 3 days after ordered: rejection alone would need ~300 tries per row.
+  auto out = generate(R"J({"tables": [{"name": "t", "rows": 3000, "columns": [
+      {"name": "ordered", "type": "date", "min": "2019-01-01", "max": "2024-12-31"},
+      {"name": "shipped", "type": "date", "min": "2019-01-01", "max": "2025-12-31", "null_rate": 0.1},
+      {"name": "weight", "type": "float", "distribution": "normal", "mean": 10, "stddev": 2},
+      {"name": "limit", "type": "float", "min": 0, "max": 100}],
+      "constraints": [
+        {"type": "compare", "left": "shipped", "op": ">", "right": "ordered"},
+        {"type": "compare", "left": "ordered + 3", "op": ">=", "right": "shipped"},
+        {"type": "compare", "left": "limit", "op": ">=", "right": "weight * 2"}]}]})J",
+                      5, 500);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  int nulls = 0;
+  double ordered_days = 0;
+  for (auto r : out.value().rows[0]) {
+    auto o = parse_iso_date(r["ordered"]);
+    ordered_days += double(*o);
+    EXPECT_GE(std::stod(r["limit"]), 2 * std::stod(r["weight"]));
+    if (r["shipped"].empty()) {
+      ++nulls;
+      continue;
+    }
+    auto s = parse_iso_date(r["shipped"]);
+    EXPECT_GT(*s, *o);
+    EXPECT_LE(*s, *o + 3);
+  }
+  EXPECT_NEAR(nulls / 3000.0, 0.1, 0.02) << "constraints must not push rows to null";
+  double mid = (double(*parse_iso_date("2019-01-01")) + double(*parse_iso_date("2024-12-31"))) / 2;
+  EXPECT_NEAR(ordered_days / 3000, mid, 40) << "the earlier column keeps its distribution";
 }
 
 TEST(TableGenerator, UniqueNearCapacityStillUnique) {
