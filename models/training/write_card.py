@@ -38,7 +38,7 @@ DATA = {
             "- **The Python 3.11 standard library** as Debian installs it (`/usr/lib/python3.11`, "
             "package `libpython3.11-stdlib` and friends): every `.py` file except test suites "
             "(`test*/`, `idle_test/`, `test_*.py`), `site-packages`/`dist-packages`, the generated "
-            "`pydoc_data` and `encodings` tables, files over 300 kB or under 100 bytes; exact "
+            "`pydoc_data` and `encodings` tables, `ensurepip`, files over 300 kB or under 100 bytes; exact "
             "duplicates dropped."
         ),
         "license": (
