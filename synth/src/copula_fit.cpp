@@ -59,8 +59,105 @@ Status fit_continuous(const CsvTable& table, size_t col, const ColumnInfo& info,
   return Status::Ok();
 }
 
-void fit_discrete(const CellColumn& cells, engine::Rng& rng, ColumnModel* m,
-                  std::vector<double>* z) {
+// A continuous column's normal scores and which rows have a value.
+struct ScoreColumn {
+  std::vector<double> z;
+  std::vector<bool> present;
+};
+
+// The category order for the frequency intervals. SDV sorts by frequency; when a numerical column
+// explains enough of the category (correlation ratio eta^2 >= kMinEta2) sorting by that column's
+// mean normal score instead puts neighbouring categories in neighbouring slices, so a monotone
+// link (income bands -> segment) becomes a correlation the copula can keep.
+constexpr double kMinEta2 = 0.02;
+
+std::vector<uint32_t> category_order(
+    const std::vector<std::pair<std::string_view, uint64_t>>& counts,
+    const std::vector<int32_t>& codes, std::span<const ScoreColumn> references, int* chosen) {
+  *chosen = -1;
+  const size_t k = counts.size();
+  std::vector<uint32_t> order(k);
+  std::iota(order.begin(), order.end(), 0u);
+  // Most frequent first; ties by first appearance, so the order is deterministic.
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return counts[a].second != counts[b].second ? counts[a].second > counts[b].second : a < b;
+  });
+  double best_eta2 = kMinEta2;
+  std::vector<double> best_means;
+  for (size_t ri = 0; ri < references.size(); ++ri) {
+    const ScoreColumn& ref = references[ri];
+    std::vector<double> sum(k, 0.0), n(k, 0.0);
+    double total = 0, count = 0;
+    for (size_t r = 0; r < codes.size(); ++r) {
+      if (codes[r] < 0 || !ref.present[r]) continue;
+      sum[codes[r]] += ref.z[r];
+      n[codes[r]] += 1;
+      total += ref.z[r];
+      count += 1;
+    }
+    if (count < 2) continue;
+    const double mean = total / count;
+    double between = 0, within_total = 0;
+    for (size_t c = 0; c < k; ++c) {
+      if (n[c] > 0) between += n[c] * (sum[c] / n[c] - mean) * (sum[c] / n[c] - mean);
+    }
+    for (size_t r = 0; r < codes.size(); ++r) {
+      if (codes[r] < 0 || !ref.present[r]) continue;
+      within_total += (ref.z[r] - mean) * (ref.z[r] - mean);
+    }
+    if (!(within_total > 0)) continue;
+    double eta2 = between / within_total;
+    if (eta2 > best_eta2) {
+      best_eta2 = eta2;
+      *chosen = static_cast<int>(ri);
+      best_means.assign(k, 0.0);
+      for (size_t c = 0; c < k; ++c) best_means[c] = n[c] > 0 ? sum[c] / n[c] : 0.0;
+    }
+  }
+  if (!best_means.empty()) {
+    std::vector<uint32_t> by_frequency(k);
+    for (size_t i = 0; i < k; ++i) by_frequency[order[i]] = static_cast<uint32_t>(i);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return best_means[a] != best_means[b] ? best_means[a] < best_means[b]
+                                            : by_frequency[a] < by_frequency[b];
+    });
+  }
+  return order;
+}
+
+// Olsson's (1982) two-step polyserial correlation between a normal score x and an ordinal y with
+// thresholds tau: r(x, y) * sd(y) / sum_k phi(tau_k), y the slice's rank.
+double polyserial(const ScoreColumn& ref, const std::vector<int32_t>& codes,
+                  const std::vector<size_t>& rank, const std::vector<double>& slice_z) {
+  double n = 0, sx = 0, sy = 0;
+  for (size_t r = 0; r < codes.size(); ++r) {
+    if (codes[r] < 0 || !ref.present[r]) continue;
+    n += 1;
+    sx += ref.z[r];
+    sy += static_cast<double>(rank[codes[r]]);
+  }
+  if (n < 3) return 0;
+  const double mx = sx / n, my = sy / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t r = 0; r < codes.size(); ++r) {
+    if (codes[r] < 0 || !ref.present[r]) continue;
+    double dx = ref.z[r] - mx, dy = static_cast<double>(rank[codes[r]]) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  double density = 0;
+  for (size_t i = 1; i + 1 < slice_z.size(); ++i) {
+    density += 0.39894228040143267794 * fdlibm_exp(-0.5 * slice_z[i] * slice_z[i]);
+  }
+  if (!(sxx > 0) || !(syy > 0) || !(density > 0)) return 0;
+  double r_xy = sxy / std::sqrt(sxx * syy);
+  double rho = r_xy * std::sqrt(syy / n) / density;
+  return std::clamp(rho, -0.995, 0.995);
+}
+
+void fit_discrete(const CellColumn& cells, std::span<const ScoreColumn> references,
+                  engine::Rng& rng, ColumnModel* m, std::vector<double>* z) {
   std::unordered_map<std::string_view, uint32_t> index;
   std::vector<std::pair<std::string_view, uint64_t>> counts;
   std::vector<int32_t> codes(cells.size(), -1);
@@ -74,11 +171,8 @@ void fit_discrete(const CellColumn& cells, engine::Rng& rng, ColumnModel* m,
     codes[r] = static_cast<int32_t>(it->second);
     ++values;
   }
-  // Most frequent first; ties keep first appearance (stable), so the order is deterministic.
-  std::vector<uint32_t> order(counts.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return counts[a].second > counts[b].second; });
+  int chosen = -1;
+  std::vector<uint32_t> order = category_order(counts, codes, references, &chosen);
   std::vector<double> start(counts.size());
   std::vector<double> width(counts.size());
   double cumulative = 0;
@@ -93,10 +187,31 @@ void fit_discrete(const CellColumn& cells, engine::Rng& rng, ColumnModel* m,
   m->missing_rate =
       cells.size() ? 1.0 - static_cast<double>(values) / static_cast<double>(cells.size()) : 0;
   z->assign(cells.size(), 0.0);
+  std::vector<double> slice_z(counts.size() + 1);  // slice k spans [slice_z[rank], slice_z[rank+1]]
+  std::vector<size_t> rank(counts.size());
+  for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+  slice_z[0] = -INFINITY;
+  for (size_t i = 0; i < order.size(); ++i) {
+    slice_z[i + 1] =
+        i + 1 == order.size() ? INFINITY : normal_quantile(start[order[i]] + width[order[i]]);
+  }
+  // With an ordering column, the scores are drawn from their conditional normal given that
+  // column's score (rho = Olsson's polyserial correlation), truncated to the category's slice,
+  // instead of uniformly within it: the copula then sees the categories' latent correlation,
+  // not one diluted by the width of the slices.
+  double rho = 0;
+  if (chosen >= 0) rho = polyserial(references[chosen], codes, rank, slice_z);
+  const double sd = std::sqrt(1 - rho * rho);
   for (size_t r = 0; r < cells.size(); ++r) {
     if (codes[r] < 0) continue;
-    double u = start[codes[r]] + open_uniform(rng) * width[codes[r]];
-    (*z)[r] = normal_quantile(std::clamp(u, 1e-300, 1.0 - 1e-16));
+    size_t i = rank[codes[r]];
+    if (chosen >= 0 && references[chosen].present[r]) {
+      (*z)[r] =
+          truncated_normal(rng, rho * references[chosen].z[r], sd, slice_z[i], slice_z[i + 1]);
+    } else {
+      double u = start[codes[r]] + open_uniform(rng) * width[codes[r]];
+      (*z)[r] = normal_quantile(std::clamp(u, 1e-300, 1.0 - 1e-16));
+    }
   }
 }
 
@@ -322,28 +437,44 @@ Result<CopulaModel> fit_copula(const CsvTable& table, std::span<const ColumnInfo
   }
   CopulaModel model;
   model.training_rows = table.rows();
-  engine::Rng rng(kFitSeed);
+  model.columns.resize(types.size());
+  // Continuous columns first: categorical columns order their categories by them.
+  std::vector<std::vector<double>> z(types.size());
+  std::vector<ScoreColumn> references;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t c = 0; c < types.size(); ++c) {
+      const ColumnInfo& info = types[c];
+      ColumnModel& m = model.columns[c];
+      m.name = info.name;
+      m.sdtype = info.sdtype;
+      if (info.values == 0 && (is_continuous(info.sdtype) || info.sdtype == Sdtype::id)) {
+        m.sdtype = Sdtype::categorical;  // every value missing: nothing to model but the gap
+      }
+      if ((pass == 0) != is_continuous(m.sdtype)) continue;
+      engine::Rng rng(kFitSeed + c);
+      if (is_continuous(m.sdtype)) {
+        HYV_RETURN_IF_ERROR(fit_continuous(table, c, info, options, rng, &m, &z[c]));
+        if (options.order_categories) {
+          ScoreColumn ref;
+          ref.z = z[c];
+          ref.present.resize(table.rows());
+          for (size_t r = 0; r < table.rows(); ++r) {
+            ref.present[r] = !is_null_cell(table.columns[c].cell(r));
+          }
+          references.push_back(std::move(ref));
+        }
+      } else if (is_discrete(m.sdtype)) {
+        fit_discrete(table.columns[c], references, rng, &m, &z[c]);
+      } else if (m.sdtype == Sdtype::id) {
+        fit_id(table, c, info, &m);
+      } else {
+        fit_text(table.columns[c], options, &m);
+      }
+    }
+  }
   std::vector<std::vector<double>> scores;
   for (size_t c = 0; c < types.size(); ++c) {
-    const ColumnInfo& info = types[c];
-    ColumnModel m;
-    m.name = info.name;
-    m.sdtype = info.sdtype;
-    if (info.values == 0 && (is_continuous(info.sdtype) || info.sdtype == Sdtype::id)) {
-      m.sdtype = Sdtype::categorical;  // every value missing: nothing to model but the gap
-    }
-    std::vector<double> z;
-    if (is_continuous(m.sdtype)) {
-      HYV_RETURN_IF_ERROR(fit_continuous(table, c, info, options, rng, &m, &z));
-    } else if (is_discrete(m.sdtype)) {
-      fit_discrete(table.columns[c], rng, &m, &z);
-    } else if (m.sdtype == Sdtype::id) {
-      fit_id(table, c, info, &m);
-    } else {
-      fit_text(table.columns[c], options, &m);
-    }
-    if (m.in_copula()) scores.push_back(std::move(z));
-    model.columns.push_back(std::move(m));
+    if (model.columns[c].in_copula()) scores.push_back(std::move(z[c]));
   }
   model.correlation = correlation_of(scores, table.rows());
   std::vector<double> l;

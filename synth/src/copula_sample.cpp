@@ -47,19 +47,6 @@ std::vector<double> robust_cholesky(std::vector<double> c, size_t n) {
   return l;
 }
 
-// z ~ N(mu, sd^2) truncated to [a, b], by inversion on the tail farther from the mean so the
-// probabilities stay representable.
-double truncated_normal(engine::Rng& rng, double mu, double sd, double a, double b) {
-  double alpha = (a - mu) / sd, beta = (b - mu) / sd;
-  double u = open_uniform(rng);
-  if (alpha > 0) {
-    double pb = normal_cdf(-beta), pa = normal_cdf(-alpha);
-    return mu - sd * normal_quantile(pb + u * (pa - pb));
-  }
-  double pa = normal_cdf(alpha), pb = normal_cdf(beta);
-  return mu + sd * normal_quantile(pa + u * (pb - pa));
-}
-
 double interval_probability(double mu, double sd, double a, double b) {
   double alpha = (a - mu) / sd, beta = (b - mu) / sd;
   if (alpha > 0) return normal_cdf(-alpha) - normal_cdf(-beta);

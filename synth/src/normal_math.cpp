@@ -277,4 +277,15 @@ double standard_normal(engine::Rng& rng) {
   return normal_quantile(open_uniform(rng));
 }
 
+double truncated_normal(engine::Rng& rng, double mu, double sd, double a, double b) {
+  double alpha = (a - mu) / sd, beta = (b - mu) / sd;
+  double u = open_uniform(rng);
+  if (alpha > 0) {
+    double pb = normal_cdf(-beta), pa = normal_cdf(-alpha);
+    return mu - sd * normal_quantile(pb + u * (pa - pb));
+  }
+  double pa = normal_cdf(alpha), pb = normal_cdf(beta);
+  return mu + sd * normal_quantile(pa + u * (pb - pa));
+}
+
 }  // namespace hyv::synth

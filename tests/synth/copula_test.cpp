@@ -198,6 +198,36 @@ TEST(Copula, MarginalsAndCorrelationArePreserved) {
   EXPECT_NEAR(missing / 20000, 0.1, 0.01);
 }
 
+TEST(Copula, CategoryDefinedByNumberBandsKeepsItsLink) {
+  // segment is income's band; by frequency the slices would be mid, high, low (not monotone).
+  engine::Rng rng(12);
+  std::string csv = "income,segment\n";
+  for (int i = 0; i < 5000; ++i) {
+    double income = fdlibm_exp(10 + 0.5 * standard_normal(rng));
+    double u = normal_cdf((fdlibm_log(income) - 10) / 0.5);
+    csv += std::to_string(static_cast<int64_t>(income));
+    csv += u < 0.2 ? ",low\n" : u < 0.7 ? ",mid\n" : ",high\n";
+  }
+  CsvTable real = table_of(csv);
+  auto consistent = [&](const CopulaModel& model) {
+    CsvTable syn = table_of(sample_csv(model, 5000, 5));
+    double ok = 0;
+    for (size_t r = 0; r < syn.rows(); ++r) {
+      double income = std::stod(std::string(syn.columns[0].cell(r)));
+      double u = normal_cdf((fdlibm_log(income) - 10) / 0.5);
+      std::string_view want = u < 0.2 ? "low" : u < 0.7 ? "mid" : "high";
+      ok += syn.columns[1].cell(r) == want;
+    }
+    return ok / 5000;
+  };
+  double ordered = consistent(fit(real));
+  EXPECT_GT(ordered, 0.85);
+  CopulaFitOptions by_frequency;
+  by_frequency.order_categories = false;  // SDV's order: the link is mostly lost
+  double frequency = consistent(fit(real, by_frequency));
+  EXPECT_LT(frequency, 0.7);
+}
+
 TEST(Copula, TypesRoundingAndBoundsAreKept) {
   CsvTable real = table_of(known_table(3000, 2));
   CopulaModel model = fit(real);

@@ -31,6 +31,7 @@ struct Options {
   std::string metadata;
   std::string metadata_out;
   std::string distribution = "auto";
+  std::string category_order = "dependence";
   bool quiet = false;
 };
 
@@ -109,6 +110,10 @@ void run(const Options& o) {
                         "\" is not auto, empirical, normal, lognormal or uniform"};
     }
   }
+  if (o.category_order != "dependence" && o.category_order != "frequency") {
+    throw Exit{1, "--category-order: \"" + o.category_order + "\" is not dependence or frequency"};
+  }
+  options.order_categories = o.category_order == "dependence";
   auto table = native::read_csv_file(o.data);
   if (!table.ok()) throw Exit{1, table.status().message()};
   auto types = synth::infer_column_types(table.value(), overrides);
@@ -140,6 +145,9 @@ Registration reg("fit", [](CLI::App& app) {
   cmd->add_option("--metadata-out", o->metadata_out, "Write the column types used (JSON)");
   cmd->add_option("--distribution", o->distribution,
                   "Marginals: auto (default), empirical, normal, lognormal, uniform");
+  cmd->add_option("--category-order", o->category_order,
+                  "Category slices: dependence (default; by the most related number) or "
+                  "frequency (SDV's)");
   cmd->add_flag("-q,--quiet", o->quiet, "Do not print the column types");
   cmd->callback([o] { run(*o); });
 });

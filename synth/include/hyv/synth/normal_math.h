@@ -30,5 +30,8 @@ double normal_quantile(double p);
 double open_uniform(engine::Rng& rng);
 // One standard normal draw: normal_quantile(open_uniform(rng)).
 double standard_normal(engine::Rng& rng);
+// N(mu, sd^2) truncated to [a, b], by inversion on the tail farther from the mean so the
+// probabilities stay representable.
+double truncated_normal(engine::Rng& rng, double mu, double sd, double a, double b);
 
 }  // namespace hyv::synth
