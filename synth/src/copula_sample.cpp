@@ -1,6 +1,7 @@
 #include "hyv/synth/copula_sample.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -84,6 +85,7 @@ struct CopulaSampler::Plan {
     size_t id_counted_positions = 0;
     std::vector<std::string> id_alphabets;  // one per varying position
     std::vector<double> word_cumulative;    // text: running sum of word weights
+    std::vector<bool> truthy;               // boolean: which spellings mean true
   };
   std::string id_chars;
   std::vector<Column> cols;
@@ -284,9 +286,10 @@ void plan_id(const ColumnModel& c, engine::Rng& rng, CopulaSampler::Plan::Column
 
 Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
                                                              std::span<const WhereCondition> where,
-                                                             uint64_t seed) {
+                                                             uint64_t seed, SampleFormat format) {
   std::unique_ptr<CopulaSampler> s(new CopulaSampler());
   s->rng_ = engine::Rng(seed);
+  s->format_ = format;
   auto plan = std::make_unique<Plan>();
   Plan& p = *plan;
   p.cols.resize(model.columns.size());
@@ -295,6 +298,13 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
     s->names_.push_back(m.name);
     Plan::Column& pc = p.cols[c];
     if (m.in_copula()) pc.latent = static_cast<int>(p.d++);
+    if (m.sdtype == Sdtype::boolean) {
+      for (const auto& c : m.categories) {
+        std::string l(trim_blanks(c));
+        for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        pc.truthy.push_back(l == "true" || l == "yes" || l == "t" || l == "y" || l == "1");
+      }
+    }
     if (is_discrete(m.sdtype)) {
       double sum = 0;
       for (double f : m.frequencies) pc.cumulative.push_back(sum += f);
@@ -518,7 +528,7 @@ bool CopulaSampler::try_row(std::span<Value> row) {
         out.set_null();
       } else if (m.sdtype == Sdtype::datetime) {
         append_datetime(out.mutable_string(), x, m.datetime_format, m.frac_digits);
-      } else if (m.thousands) {
+      } else if (m.thousands && !format_.typed_values) {
         append_fixed(out.mutable_string(), x, m.integer ? 0 : m.decimals, true);
       } else if (m.integer) {
         out.set_integer(static_cast<int64_t>(x));
@@ -535,7 +545,11 @@ bool CopulaSampler::try_row(std::span<Value> row) {
           std::upper_bound(pc.cumulative.begin(), pc.cumulative.end(), u) - pc.cumulative.begin());
       k = std::min(k, m.categories.size() - 1);
       if (pc.fixed_category >= 0 && static_cast<int>(k) != pc.fixed_category) return false;
-      out.set_string(m.categories[k]);
+      if (m.sdtype == Sdtype::boolean && format_.typed_values) {
+        out.set_boolean(pc.truthy[k]);
+      } else {
+        out.set_string(m.categories[k]);
+      }
     } else if (m.sdtype == Sdtype::id) {
       if (m.integer_id) {
         out.set_integer(m.integer_start + static_cast<int64_t>(rows_));

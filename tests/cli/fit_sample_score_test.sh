@@ -54,9 +54,14 @@ assert len(rows) == 2000, len(rows)
 lines = [json.loads(l) for l in open(f"{t}/a.jsonl")]
 arr = json.load(open(f"{t}/a.json"))
 assert len(lines) == 300 and arr == lines, "json and jsonl differ"
+# JSON gets typed values: booleans as true/false, numbers without thousands separators.
+assert all(isinstance(j["is_active"], bool) for j in lines)
+assert all(isinstance(j["balance"], (int, float)) and isinstance(j["age"], int) for j in lines)
 # The same rows whatever the format.
 for r, j in zip(rows[:300], lines):
     assert str(j["age"]) == r["age"] and j["country"] == r["country"], (r, j)
+    assert j["is_active"] == (r["is_active"] == "True")
+    assert abs(j["balance"] - float(r["balance"].replace(",", ""))) < 1e-9
 assert len(set(r["customer_id"] for r in rows)) == 2000, "ids repeat"
 assert all(r["balance"] == "" or "," in r["balance"] or float(r["balance"]) < 1000 for r in rows)
 stdout_rows = list(csv.DictReader(open(f"{t}/stdout.csv", newline="")))

@@ -62,7 +62,9 @@ void run(const Options& o) {
   uint64_t seed = o.seed ? *o.seed : std::random_device{}();
   if (!o.seed)
     std::fprintf(stderr, "hyv sample: --seed %llu\n", static_cast<unsigned long long>(seed));
-  auto sampler = synth::CopulaSampler::create(std::move(model).value(), where, seed);
+  synth::SampleFormat sample_format;
+  sample_format.typed_values = *format != synth::TableFormat::csv;
+  auto sampler = synth::CopulaSampler::create(std::move(model).value(), where, seed, sample_format);
   if (!sampler.ok()) throw Exit{1, sampler.status().message()};
   // Regular files are written beside the target and renamed into place; a device or pipe
   // (/dev/null, a FIFO) is written directly, never replaced.

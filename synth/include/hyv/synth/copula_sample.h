@@ -48,11 +48,17 @@ Result<WhereCondition> parse_where(std::string_view text);
 
 inline constexpr uint64_t kMaxTriesPerRow = 100000;
 
+// How values are handed to the writer. CSV keeps the training data's spelling (thousands
+// separators, "True"/"yes"); JSON wants numbers as numbers and booleans as true/false.
+struct SampleFormat {
+  bool typed_values = false;  // numbers without separators, booleans as Value::boolean
+};
+
 class CopulaSampler {
  public:
   static Result<std::unique_ptr<CopulaSampler>> create(CopulaModel model,
                                                        std::span<const WhereCondition> where,
-                                                       uint64_t seed);
+                                                       uint64_t seed, SampleFormat format = {});
   ~CopulaSampler();
 
   const std::vector<std::string>& column_names() const { return names_; }
@@ -73,6 +79,7 @@ class CopulaSampler {
   CopulaModel model_;
   std::vector<std::string> names_;
   engine::Rng rng_{0};
+  SampleFormat format_;
   std::unique_ptr<Plan> plan_;
   uint64_t rows_ = 0;
   uint64_t tries_ = 0;
