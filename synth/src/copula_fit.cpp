@@ -215,9 +215,9 @@ void fit_discrete(const CellColumn& cells, std::span<const ScoreColumn> referenc
   }
 }
 
+// Keys are never missing in the output (missing_rate stays 0), whatever the training data had.
 void fit_id(const CsvTable& table, size_t col, const ColumnInfo& info, ColumnModel* m) {
   const CellColumn& cells = table.columns[col];
-  uint64_t missing = 0;
   if (info.sdtype == Sdtype::numerical || info.integer) {
     std::vector<double> x;
     if (column_numbers(table, col, info, &x).ok()) {
@@ -239,10 +239,7 @@ void fit_id(const CsvTable& table, size_t col, const ColumnInfo& info, ColumnMod
   int64_t lo = INT64_MAX;
   for (size_t r = 0; r < scan; ++r) {
     std::string_view cell = cells.cell(r);
-    if (is_null_cell(cell)) {
-      ++missing;
-      continue;
-    }
+    if (is_null_cell(cell)) continue;
     ++lengths[cell.size()];
     ParsedNumber n;
     if (all_integers && parse_number(cell, false, &n) && n.integral_text &&
