@@ -6,6 +6,9 @@
 #include <memory>
 #include <vector>
 
+#include "file_io.h"
+#include "hyv/synth/json_table.h"
+
 namespace hyv::native {
 
 Result<synth::CsvTable> read_csv_file(const std::string& path) {
@@ -23,6 +26,18 @@ Result<synth::CsvTable> read_csv_file(const std::string& path) {
     }
   }
   return builder.finish();
+}
+
+Result<synth::CsvTable> read_table_file(const std::string& path) {
+  auto ends_with = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  bool lines = ends_with(".jsonl") || ends_with(".ndjson");
+  if (!lines && !ends_with(".json")) return read_csv_file(path);
+  auto bytes = read_text_file(path);
+  if (!bytes.ok()) return bytes.status();
+  return synth::parse_json_table(bytes.value(), path, lines);
 }
 
 }  // namespace hyv::native

@@ -1,6 +1,7 @@
 #include "hyv/quality/typed_tables.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -8,6 +9,22 @@
 #include "hyv/synth/cell_values.h"
 
 namespace hyv::quality {
+namespace {
+
+std::string_view canonical_boolean(std::string_view cell) {
+  std::string_view t = synth::trim_blanks(cell);
+  if (t.size() > 5) return cell;
+  char l[6] = {};
+  for (size_t i = 0; i < t.size(); ++i) {
+    l[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[i])));
+  }
+  std::string_view v(l, t.size());
+  if (v == "true" || v == "yes" || v == "t" || v == "y") return "true";
+  if (v == "false" || v == "no" || v == "f" || v == "n") return "false";
+  return cell;
+}
+
+}  // namespace
 
 Result<TypedTables> type_tables(std::span<const synth::CsvTable* const> tables,
                                 std::span<const synth::ColumnInfo> types) {
@@ -66,6 +83,8 @@ Result<TypedTables> type_tables(std::span<const synth::CsvTable* const> tables,
             codes[r] = -1;
             continue;
           }
+          // Booleans compare by meaning, so "True" in a CSV and true in JSON are one value.
+          if (info.sdtype == synth::Sdtype::boolean) cell = canonical_boolean(cell);
           auto [it, inserted] = index.try_emplace(cell, static_cast<int32_t>(index.size()));
           if (inserted) dictionary_views.push_back(cell);
           codes[r] = it->second;

@@ -102,6 +102,14 @@ assert 0 <= p["DCRBaselineProtection"]["score"] <= 1
 assert p["DCROverfittingProtection"]["score"] > 0.8, p["DCROverfittingProtection"]
 assert p["NewRowSynthesis"]["score"] > 0.95
 EOF
+# JSON Lines synthetic data scores like the same rows in CSV (booleans compare by meaning).
+"$HYV" sample "$T/model.json" --rows 3000 --seed 3 -o "$T/syn.jsonl" 2> /dev/null
+"$HYV" score --real "$T/train.csv" --synthetic "$T/syn.jsonl" --no-privacy --json > "$T/score_jsonl.json"
+$PY - "$T/score.json" "$T/score_jsonl.json" <<'EOF2'
+import json, sys
+a, b = (json.load(open(p))["quality"] for p in sys.argv[1:3])
+assert abs(a["score"] - b["score"]) < 1e-9, (a["score"], b["score"])
+EOF2
 # The training data scored against itself: perfect quality, no new rows.
 "$HYV" score --real "$T/train.csv" --synthetic "$T/train.csv" --json > "$T/self.json"
 $PY -c "import json,sys; r=json.load(open('$T/self.json')); assert r['quality']['score']==1.0 and r['privacy']['NewRowSynthesis']['score']==0.0, r['quality']['score']"

@@ -114,7 +114,7 @@ void run(const Options& o) {
     throw Exit{1, "--category-order: \"" + o.category_order + "\" is not dependence or frequency"};
   }
   options.order_categories = o.category_order == "dependence";
-  auto table = native::read_csv_file(o.data);
+  auto table = native::read_table_file(o.data);
   if (!table.ok()) throw Exit{1, table.status().message()};
   auto types = synth::infer_column_types(table.value(), overrides);
   if (!types.ok()) throw Exit{1, types.status().message()};

@@ -60,7 +60,7 @@ void run_tables(const Options& o) {
   std::vector<synth::CsvTable> tables;
   for (const std::string* path : {&o.real, &o.synthetic, &o.holdout}) {
     if (path->empty()) continue;
-    auto t = native::read_csv_file(*path);
+    auto t = native::read_table_file(*path);
     if (!t.ok()) throw Exit{1, t.status().message()};
     tables.push_back(std::move(t).value());
   }
@@ -95,9 +95,9 @@ Registration reg("score", [](CLI::App& app) {
       app.add_subcommand("score", "Quality, diagnostic and privacy scores of synthetic data");
   cmd->footer(kHelp);
   cmd->require_subcommand(0, 1);
-  cmd->add_option("--real", o->real, "Real (training) data, CSV");
-  cmd->add_option("--synthetic", o->synthetic, "Synthetic data, CSV");
-  cmd->add_option("--holdout", o->holdout, "Real rows not used for training, CSV (privacy)");
+  cmd->add_option("--real", o->real, "Real (training) data: CSV, JSON or JSON Lines");
+  cmd->add_option("--synthetic", o->synthetic, "Synthetic data: CSV, JSON or JSON Lines");
+  cmd->add_option("--holdout", o->holdout, "Real rows not used for training (privacy)");
   cmd->add_option("--metadata", o->metadata,
                   "Column types (SDV metadata JSON) instead of inferred");
   cmd->add_flag("--json", o->json, "Full breakdown per column and pair as JSON");
