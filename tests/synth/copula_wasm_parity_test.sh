@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The learned-table core built for wasm32 fits the same model file and samples the same bytes as
+# the native hyv (tests/synth/copula_wasm_parity.mjs). Builds its own small module from
+# tests/synth/wasm with the project's wasm toolchain, next to the hyv binary (<dir>/synth-wasm).
+# Usage (from the repo root): bash tests/synth/copula_wasm_parity_test.sh path/to/hyv
+set -euo pipefail
+HYV=$(realpath "${1:?usage: copula_wasm_parity_test.sh path/to/hyv}")
+BUILD="$(dirname "$HYV")/synth-wasm"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cmake -S tests/synth/wasm -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake --build "$BUILD" > "$T/build.log" 2>&1 || { cat "$T/build.log" >&2; exit 1; }
+/usr/bin/python3 bench/make_mixed_table.py 3000 "$T/train.csv"
+node tests/synth/copula_wasm_parity.mjs "$HYV" "$BUILD/hyv_synth_test.wasm" "$T/train.csv" "$T"
