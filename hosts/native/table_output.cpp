@@ -15,6 +15,15 @@ Result<std::unique_ptr<StreamedFile>> StreamedFile::open(const std::string& path
     f->f_ = stdout;
     return f;
   }
+  // Devices and pipes (/dev/null, a FIFO) are written in place: renaming over them would replace
+  // the device with a regular file.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    f->f_ = std::fopen(path.c_str(), "wb");
+    if (!f->f_) return Status::Error(path + ": cannot open: " + std::strerror(errno));
+    f->direct_ = true;
+    return f;
+  }
   f->tmp_ = path + ".tmp-" + std::to_string(::getpid());
   f->f_ = std::fopen(f->tmp_.c_str(), "wb");
   if (!f->f_) return Status::Error(path + ": cannot create: " + std::strerror(errno));
@@ -36,6 +45,13 @@ synth::ByteSink StreamedFile::sink() {
 }
 
 Status StreamedFile::commit() {
+  if (direct_) {
+    int rc = std::fclose(f_);
+    f_ = nullptr;
+    committed_ = true;
+    return rc == 0 ? Status::Ok()
+                   : Status::Error(path_ + ": write failed: " + std::string(std::strerror(errno)));
+  }
   if (f_ == stdout) {
     committed_ = true;
     return std::fflush(stdout) == 0

@@ -36,6 +36,7 @@ class StreamedFile {
   std::FILE* f_ = nullptr;
   uint64_t bytes_ = 0;
   bool committed_ = false;
+  bool direct_ = false;  // a device or pipe: written in place, never renamed
 };
 
 // Creates a directory (and its parents) if missing; the error names the path.

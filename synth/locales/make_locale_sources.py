@@ -21,6 +21,16 @@ def lines(path):
     return [l for l in out if l and not l.startswith("#")]
 
 
+def plain(s):
+    """No byte CSV or JSON would quote or escape: generated values are written without checks."""
+    return all(ord(c) >= 0x20 and c not in ',"\\' for c in s)
+
+
+def slug(s):
+    """Lower-case ASCII letters and digits, as synth's append_slug keeps for e-mails and domains."""
+    return "".join(c.lower() for c in s if c.isascii() and c.isalnum())
+
+
 def lit(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -36,12 +46,21 @@ def main():
             items = lines(os.path.join(d, name + ".txt"))
             if not items:
                 sys.exit(f"{loc}/{name}.txt is empty")
+            for i in items:
+                if not plain(i):
+                    sys.exit(f"{loc}/{name}.txt: {i!r} holds a comma, quote, backslash or control character")
             src.append(f"constexpr std::string_view k_{ident}_{name}[] = {{")
             src += [f"    {lit(i)}," for i in items]
             src.append("};")
+            if name in ("first_names", "last_names"):
+                src.append(f"constexpr std::string_view k_{ident}_{name}_slugs[] = {{")
+                src += [f"    {lit(slug(i))}," for i in items]
+                src.append("};")
         src.append(f"constexpr LocaleCity k_{ident}_cities[] = {{")
         for i, l in enumerate(lines(os.path.join(d, "cities.txt"))):
             parts = l.split("|")
+            if not plain(l):
+                sys.exit(f"{loc}/cities.txt: {l!r} holds a comma, quote, backslash or control character")
             if len(parts) != 3:
                 sys.exit(f"{loc}/cities.txt: line {l!r} is not name|region|postcode_prefix")
             src.append("    {" + ", ".join(lit(p.strip()) for p in parts) + "},")
@@ -58,7 +77,8 @@ def main():
     for loc in locales:
         ident = loc.replace("-", "_")
         fields = [lit(loc)]
-        order = ["first_names", "last_names", "cities"] + LISTS[2:] + ["formats"]
+        order = ["first_names", "last_names", "cities"] + LISTS[2:] + ["formats", "first_names_slugs",
+                                                                        "last_names_slugs"]
         fields += [f"k_{ident}_{f}" for f in order]
         src.append("    {" + ", ".join(fields) + "},")
     src.append("};")

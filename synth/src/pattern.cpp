@@ -93,7 +93,15 @@ class Parser {
       Node n;
       HYV_RETURN_IF_ERROR(atom(n, depth));
       HYV_RETURN_IF_ERROR(quantifier(n));
-      alts.back().push_back(std::move(n));
+      // Runs of single literals become one literal ("abc" is one node, not three).
+      Seq& seq = alts.back();
+      auto single = [](const Node& x) {
+        return x.kind == Node::Kind::literal && x.min == 1 && x.max == 1;
+      };
+      if (single(n) && !seq.empty() && single(seq.back()))
+        seq.back().literal += n.literal;
+      else
+        seq.push_back(std::move(n));
     }
     return Status::Ok();
   }
@@ -309,10 +317,35 @@ void generate_one(const Node& n, engine::Rng& rng, std::string& out) {
   }
 }
 
+// `count` characters from one ASCII range [lo, lo + k): Lemire's bounded draw on 32-bit halves of
+// each 64-bit random number (exact, the rare biased low parts redrawn), two characters per draw.
+void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, std::string& out) {
+  uint64_t bits = 0;
+  int halves = 0;
+  for (int i = 0; i < count; ++i) {
+    for (;;) {
+      if (halves == 0) bits = rng.next_u64(), halves = 2;
+      uint32_t x = uint32_t(bits);
+      bits >>= 32;
+      --halves;
+      uint64_t m = uint64_t(x) * k;
+      uint32_t low = uint32_t(m);
+      if (low < k && low < (0u - k) % k) continue;
+      out.push_back(char(lo + uint32_t(m >> 32)));
+      break;
+    }
+  }
+}
+
 void generate_seq(const Seq& seq, engine::Rng& rng, std::string& out) {
   for (const Node& n : seq) {
     int hi = n.max < 0 ? n.min + Pattern::kOpenRepeat : n.max;
     int count = n.min == hi ? n.min : int(uniform_int(rng, n.min, hi));
+    if (n.kind == Node::Kind::set && n.set.size() == 1 && n.set[0].second < 0x80) {
+      generate_ascii_run(n.set[0].first, uint64_t(n.set[0].second - n.set[0].first) + 1, count, rng,
+                         out);
+      continue;
+    }
     for (int i = 0; i < count; ++i) generate_one(n, rng, out);
   }
 }
@@ -387,6 +420,30 @@ Positions seq_ends(const Seq& seq, std::string_view s, Positions from) {
   return from;
 }
 
+bool seq_plain(const Seq& seq) {
+  auto bad = [](uint32_t cp) { return cp < 0x20 || cp == ',' || cp == '"' || cp == '\\'; };
+  for (const Node& n : seq) {
+    switch (n.kind) {
+      case Node::Kind::literal:
+        for (char ch : n.literal)
+          if (bad(static_cast<unsigned char>(ch))) return false;
+        break;
+      case Node::Kind::set:
+        for (auto [lo, hi] : n.set) {
+          if (lo < 0x20) return false;
+          for (uint32_t cp : {uint32_t(','), uint32_t('"'), uint32_t('\\')})
+            if (lo <= cp && cp <= hi) return false;
+        }
+        break;
+      case Node::Kind::group:
+        for (const Seq& alt : n.alternatives)
+          if (!seq_plain(alt)) return false;
+        break;
+    }
+  }
+  return true;
+}
+
 double seq_capacity(const Seq& seq);
 
 double one_capacity(const Node& n) {
@@ -424,6 +481,7 @@ Result<Pattern> Pattern::parse(std::string_view pattern) {
   Pattern p;
   p.source_.assign(pattern);
   p.root_ = std::move(seq).value();
+  p.plain_ = seq_plain(p.root_);
   return p;
 }
 

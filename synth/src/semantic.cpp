@@ -1,5 +1,7 @@
 #include "hyv/synth/semantic.h"
 
+#include <charconv>
+
 #include "hyv/synth/random.h"
 
 namespace hyv::synth {
@@ -63,8 +65,12 @@ Result<LocalePatterns> LocalePatterns::compile(const LocaleData& locale) {
 }
 
 void make_person(engine::Rng& rng, const LocaleData& locale, Person& p) {
-  p.first = pick(rng, locale.first_names);
-  p.last = pick(rng, locale.last_names);
+  size_t f = uniform_index(rng, locale.first_names.size());
+  size_t l = uniform_index(rng, locale.last_names.size());
+  p.first = locale.first_names[f];
+  p.last = locale.last_names[l];
+  p.first_slug = locale.first_name_slugs[f];
+  p.last_slug = locale.last_name_slugs[l];
   p.email_style = int(uniform_index(rng, 6));
   p.email_number = int(uniform_int(rng, 1, 9999));
   p.email_domain = pick(rng, locale.email_domains);
@@ -122,36 +128,32 @@ void make_company(engine::Rng& rng, const LocaleData& locale, Company& c) {
 }
 
 void make_email(std::string& out, const Person& p, std::string_view domain) {
+  std::string first_buf, last_buf;
+  std::string_view first = p.first_slug, last = p.last_slug;
+  if (first.empty() && !p.first.empty()) append_slug(first_buf, p.first), first = first_buf;
+  if (last.empty() && !p.last.empty()) append_slug(last_buf, p.last), last = last_buf;
+  char digits[24];
   switch (p.email_style) {
     case 0:  // jane.doe
-      append_slug(out, p.first);
-      out.push_back('.');
-      append_slug(out, p.last);
+      out.append(first).append(".").append(last);
       break;
     case 1:  // janedoe
-      append_slug(out, p.first);
-      append_slug(out, p.last);
+      out.append(first).append(last);
       break;
     case 2:  // j.doe
-      append_slug(out, p.first.substr(0, 1));
-      out.push_back('.');
-      append_slug(out, p.last);
+      out.append(first.substr(0, 1)).append(".").append(last);
       break;
     case 3:  // jane_doe
-      append_slug(out, p.first);
-      out.push_back('_');
-      append_slug(out, p.last);
+      out.append(first).append("_").append(last);
       break;
     case 4:  // jane.doe42
-      append_slug(out, p.first);
-      out.push_back('.');
-      append_slug(out, p.last);
-      out.append(std::to_string(p.email_number % 100));
+      out.append(first).append(".").append(last);
+      out.append(digits,
+                 size_t(std::to_chars(digits, digits + 24, p.email_number % 100).ptr - digits));
       break;
     default:  // janedoe1234
-      append_slug(out, p.first);
-      append_slug(out, p.last);
-      out.append(std::to_string(p.email_number));
+      out.append(first).append(last);
+      out.append(digits, size_t(std::to_chars(digits, digits + 24, p.email_number).ptr - digits));
       break;
   }
   out.push_back('@');
@@ -225,11 +227,16 @@ void make_uuid(std::string& out, uint64_t hi, uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
   hi = (hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
-    uint64_t w = i < 16 ? hi : lo;
-    out.push_back(kHex[(w >> (60 - 4 * (i % 16))) & 15]);
+  // 8-4-4-4-12 hex digits, two per byte, most significant first.
+  char buf[36];
+  char* p = buf;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+    unsigned byte = unsigned(((i < 8 ? hi : lo) >> (56 - 8 * (i & 7))) & 0xff);
+    *p++ = kHex[byte >> 4];
+    *p++ = kHex[byte & 15];
   }
+  out.append(buf, sizeof buf);
 }
 
 char luhn_check_digit(std::string_view digits) {

@@ -61,10 +61,12 @@ struct TableState {
   engine::Rng rng{0};
   engine::Rng count_rng{0};
   uint64_t produced = 0;
-  std::vector<Value> row;      // every column, current row
-  std::vector<double> num;     // numeric slots: columns, then ancestors' columns
-  std::vector<bool> is_null;   // this row's null draws
-  std::vector<Value> visible;  // scratch for tables with hidden columns
+  std::vector<Value> row;           // every column, current row
+  std::vector<double> num;          // numeric slots: columns, then ancestors' columns
+  std::vector<bool> is_null;        // this row's null draws
+  std::vector<bool> plain;          // the column's strings never need CSV/JSON escaping
+  std::vector<uint64_t> uuid_base;  // per column: the seed uuids derive from, with the row index
+  std::vector<Value> visible;       // scratch for tables with hidden columns
   std::vector<int> visible_columns;
   std::vector<int> entity_of;  // column -> index into entities
   std::vector<Entity> entities;
@@ -201,6 +203,22 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
       }
       st.entity_of.push_back(e);
       if (col.unique && col.type != ColumnType::id) st.unique_columns.push_back(int(c));
+      // Locale data is plain by construction (make_locale_sources.py checks); patterns and
+      // date formats are checked here.
+      bool plain = true;
+      if (col.type == ColumnType::date || col.type == ColumnType::datetime)
+        plain = is_plain_text(col.format);
+      else if (col.type == ColumnType::pattern)
+        plain = col.pattern.plain();
+      else if (col.type == ColumnType::phone)
+        plain = patterns.phone.plain();
+      else if (col.type == ColumnType::street_address)
+        plain = patterns.building.plain();
+      else if (col.type == ColumnType::postcode)
+        plain = patterns.postcode_suffix.plain();
+      st.plain.push_back(plain);
+      st.uuid_base.push_back(
+          derive_seed(derive_seed(derive_seed(options.seed, uint64_t(t)), kTagUuid), uint64_t(c)));
     }
     st.visible.resize(st.visible_columns.size());
     st.unique_sets.resize(st.unique_columns.size());
@@ -320,10 +338,9 @@ void TableGenerator::Impl::set_id(int t, int c, uint64_t index, Value& out, doub
     num = double(v);
     return;
   }
-  uint64_t base =
-      derive_seed(derive_seed(derive_seed(options.seed, uint64_t(t)), kTagUuid), uint64_t(c));
+  uint64_t base = state[size_t(t)].uuid_base[size_t(c)];
   uint64_t hi = derive_seed(base, 2 * index), lo = derive_seed(base, 2 * index + 1);
-  make_uuid(out.mutable_string(), hi, lo);
+  make_uuid(out.mutable_string(true), hi, lo);
   num = kNull;
 }
 
@@ -409,6 +426,7 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
   Value& v = st.row[size_t(ci)];
   double& num = st.num[size_t(ci)];
   num = kNull;
+  bool plain = st.plain[size_t(ci)];
   if (st.is_null[size_t(ci)]) {
     v.set_null();
     return Status::Ok();
@@ -444,7 +462,7 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       double lo = *c.min, hi = *c.max;
       if (!narrow(t, ci, lo, hi)) return Status::Ok();
       int64_t days = uniform_int(rng, int64_t(lo), int64_t(hi));
-      format_datetime(v.mutable_string(), c.format, days * 86400);
+      format_datetime(v.mutable_string(plain), c.format, days * 86400);
       num = double(days);
       break;
     }
@@ -452,7 +470,7 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       double lo = *c.min, hi = *c.max;
       if (!narrow(t, ci, lo, hi)) return Status::Ok();
       int64_t secs = uniform_int(rng, int64_t(lo), int64_t(hi));
-      format_datetime(v.mutable_string(), c.format, secs);
+      format_datetime(v.mutable_string(plain), c.format, secs);
       num = double(secs);
       break;
     }
@@ -460,7 +478,7 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       set_id(t, ci, st.produced, v, num);
       break;
     case ColumnType::pattern:
-      c.pattern.generate(rng, v.mutable_string());
+      c.pattern.generate(rng, v.mutable_string(plain));
       break;
     case ColumnType::formula: {
       double x = c.formula->eval(st.num);
@@ -492,29 +510,29 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       }
       break;
     case ColumnType::first_name:
-      v.set_string(person(t, ci).first);
+      v.set_string(person(t, ci).first, plain);
       break;
     case ColumnType::last_name:
-      v.set_string(person(t, ci).last);
+      v.set_string(person(t, ci).last, plain);
       break;
     case ColumnType::full_name: {
       const Person& p = person(t, ci);
-      v.mutable_string().append(p.first).append(" ").append(p.last);
+      v.mutable_string(plain).append(p.first).append(" ").append(p.last);
       break;
     }
     case ColumnType::email: {
       const Person& p = person(t, ci);
       std::string_view domain;
       if (c.option == "company") domain = company(t, ci).domain;
-      make_email(v.mutable_string(), p, domain);
+      make_email(v.mutable_string(plain), p, domain);
       break;
     }
     case ColumnType::phone:
-      patterns.phone.generate(rng, v.mutable_string());
+      patterns.phone.generate(rng, v.mutable_string(plain));
       break;
     case ColumnType::street_address: {
       const Address& a = address(t, ci);
-      v.mutable_string()
+      v.mutable_string(plain)
           .append(a.building)
           .append(" ")
           .append(a.street)
@@ -523,43 +541,43 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       break;
     }
     case ColumnType::city:
-      v.set_string(address(t, ci).city->name);
+      v.set_string(address(t, ci).city->name, plain);
       break;
     case ColumnType::state:
-      v.set_string(address(t, ci).city->region);
+      v.set_string(address(t, ci).city->region, plain);
       break;
     case ColumnType::postcode:
-      v.set_string(address(t, ci).postcode);
+      v.set_string(address(t, ci).postcode, plain);
       break;
     case ColumnType::country:
       if (c.option == "world")
-        v.set_string(loc.countries[uniform_index(rng, loc.countries.size())]);
+        v.set_string(loc.countries[uniform_index(rng, loc.countries.size())], plain);
       else
-        v.set_string(loc.format("country"));
+        v.set_string(loc.format("country"), plain);
       break;
     case ColumnType::company:
-      v.set_string(company(t, ci).name);
+      v.set_string(company(t, ci).name, plain);
       break;
     case ColumnType::job_title:
-      make_job_title(v.mutable_string(), rng, loc);
+      make_job_title(v.mutable_string(plain), rng, loc);
       break;
     case ColumnType::url:
-      v.mutable_string().append("https://www.").append(company(t, ci).domain).append("/");
+      v.mutable_string(plain).append("https://www.").append(company(t, ci).domain).append("/");
       break;
     case ColumnType::ipv4:
-      make_ipv4(v.mutable_string(), rng);
+      make_ipv4(v.mutable_string(plain), rng);
       break;
     case ColumnType::ipv6:
-      make_ipv6(v.mutable_string(), rng);
+      make_ipv6(v.mutable_string(plain), rng);
       break;
     case ColumnType::iban:
-      make_iban(v.mutable_string(), rng, c.option);
+      make_iban(v.mutable_string(plain), rng, c.option);
       break;
     case ColumnType::credit_card:
-      make_card_number(v.mutable_string(), rng, c.option);
+      make_card_number(v.mutable_string(plain), rng, c.option);
       break;
     case ColumnType::lorem:
-      make_lorem(v.mutable_string(), rng, loc, c.min_words, c.max_words);
+      make_lorem(v.mutable_string(plain), rng, loc, c.min_words, c.max_words);
       break;
   }
   return Status::Ok();

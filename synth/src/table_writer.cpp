@@ -2,9 +2,16 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace hyv::synth {
+
+Value Value::string(std::string_view s) {
+  Value v;
+  v.set_string(s, is_plain_text(s));
+  return v;
+}
 
 double Value::as_number() const {
   if (kind_ == Kind::integer) return static_cast<double>(i_);
@@ -49,9 +56,44 @@ void append_double(std::string& out, double d) {
   if (std::isfinite(d) && s.find_first_of(".e") == std::string_view::npos) out.append(".0");
 }
 
+namespace {
+
+// Non-zero when some byte of x equals the byte repeated in `pattern` (the classic SWAR zero-byte
+// test on x ^ pattern); exact, no false positives from neighbouring bytes.
+uint64_t has_byte(uint64_t x, uint64_t pattern) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  uint64_t v = x ^ pattern;
+  uint64_t y = (v & kLow7) + kLow7;  // high bit set where the low seven bits are not all zero
+  return ~(y | v | kLow7);           // high bit set exactly where the byte is zero
+}
+
+bool needs_quotes(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {  // eight bytes per step: fields are short but many
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if (has_byte(x, kOnes * ',') | has_byte(x, kOnes * '"') | has_byte(x, kOnes * '\r') |
+        has_byte(x, kOnes * '\n'))
+      return true;
+  }
+  for (; i < s.size(); ++i)
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') return true;
+  return false;
+}
+
+}  // namespace
+
+bool is_plain_text(std::string_view s) {
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == ',' || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 void append_csv_field(std::string& out, std::string_view s) {
-  bool quote = s.empty() || s.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) {
+  if (!s.empty() && !needs_quotes(s)) {
     out.append(s);
     return;
   }
@@ -211,7 +253,10 @@ class CsvWriter final : public BufferedWriter {
             append_double(buf_, v.as_real());
           break;
         case Value::Kind::string:
-          append_csv_field(buf_, v.as_string());
+          if (v.plain() && !v.as_string().empty())
+            buf_.append(v.as_string());
+          else
+            append_csv_field(buf_, v.as_string());
           break;
       }
     }
@@ -262,7 +307,13 @@ class JsonWriter final : public BufferedWriter {
             buf_.append("null");
           break;
         case Value::Kind::string:
-          append_json_string(buf_, v.as_string());
+          if (v.plain()) {
+            buf_.push_back('"');
+            buf_.append(v.as_string());
+            buf_.push_back('"');
+          } else {
+            append_json_string(buf_, v.as_string());
+          }
           break;
       }
     }

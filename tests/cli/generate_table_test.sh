@@ -134,6 +134,14 @@ small=$(rss 100000)
 big=$(rss 2000000)
 [ "$big" -lt $((small + 8192)) ] || fail "peak RSS grew from ${small} KB (100k rows) to ${big} KB (2M rows)"
 
+# A device is written in place, never renamed over.
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" >"$TMP/from_fifo" &
+gen --schema examples/people8.json --rows 10 --seed 1 --format csv -o "$TMP/fifo" || fail "write to a FIFO"
+wait
+[ -p "$TMP/fifo" ] || fail "the FIFO was replaced by a file"
+[ "$(wc -l <"$TMP/from_fifo")" -eq 11 ] || fail "FIFO reader got $(wc -l <"$TMP/from_fifo") lines"
+
 # A failed run leaves no file behind under the final name.
 cat >"$TMP/never.json" <<'JSON'
 {"tables": [{"name": "t", "rows": 100, "columns": [

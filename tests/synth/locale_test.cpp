@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -54,6 +55,23 @@ TEST(Locale, CompiledTablesMatchTheFiles) {
         std::string(c.name) + "|" + std::string(c.region) + "|" + std::string(c.postcode_prefix),
         cities[i]);
   }
+  // Slugs for e-mails: lower-case ASCII letters and digits of each name; entries are plain text.
+  auto slug = [](std::string_view s) {
+    std::string out;
+    for (char c : s)
+      if (std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80)
+        out.push_back(char(std::tolower(static_cast<unsigned char>(c))));
+    return out;
+  };
+  ASSERT_EQ(en->first_name_slugs.size(), en->first_names.size());
+  ASSERT_EQ(en->last_name_slugs.size(), en->last_names.size());
+  for (size_t i = 0; i < en->first_names.size(); ++i)
+    EXPECT_EQ(en->first_name_slugs[i], slug(en->first_names[i]));
+  for (size_t i = 0; i < en->last_names.size(); ++i)
+    EXPECT_EQ(en->last_name_slugs[i], slug(en->last_names[i]));
+  for (auto list : {en->first_names, en->last_names, en->street_names, en->company_words,
+                    en->job_areas, en->countries, en->lorem})
+    for (std::string_view w : list) EXPECT_EQ(w.find_first_of(",\"\\\n\r"), w.npos) << w;
   EXPECT_EQ(en->format("country"), "United States");
   EXPECT_EQ(en->format("no such key"), "");
   EXPECT_EQ(find_locale("xx"), nullptr);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <regex>
 #include <set>
@@ -275,7 +276,12 @@ TEST(TableGenerator, EveryColumnTypeIsValid) {
   EXPECT_EQ(tiers.count("3"), 0u) << "zero weight is never drawn";
   EXPECT_NEAR(jobs_null / 300.0, 0.25, 0.1);
   EXPECT_NEAR(vip / 300.0, 0.1, 0.06);
-  EXPECT_NEAR(age_sum / 300, 40, 3);
+  // Normal(40, 15) truncated to [18, 90] has mean 40 + 15 (phi(a) - phi(b)) / (Phi(b) - Phi(a)).
+  auto phi = [](double z) { return std::exp(-z * z / 2) / std::sqrt(2 * M_PI); };
+  auto Phi = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+  double a = (18 - 40) / 15.0, b = (90 - 40) / 15.0;
+  double truncated_mean = 40 + 15 * (phi(a) - phi(b)) / (Phi(b) - Phi(a));
+  EXPECT_NEAR(age_sum / 300, truncated_mean, 4 * 13 / std::sqrt(300.0));
   EXPECT_NEAR(visits_sum / 300, 4, 0.5);
 }
 

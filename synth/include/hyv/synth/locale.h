@@ -19,7 +19,8 @@ struct LocaleFormat {
   std::string_view value;
 };
 
-// One locale; every list is non-empty (the generator script checks).
+// One locale; every list is non-empty and every entry plain text, with no ',' '"' '\\' or control
+// character (the generator script checks), so generated values need no CSV/JSON escaping.
 struct LocaleData {
   std::string_view name;
   std::span<const std::string_view> first_names;
@@ -38,6 +39,9 @@ struct LocaleData {
   std::span<const std::string_view> tlds;
   std::span<const std::string_view> lorem;
   std::span<const LocaleFormat> formats;
+  // append_slug() of each first and last name, precomputed for e-mail addresses.
+  std::span<const std::string_view> first_name_slugs;
+  std::span<const std::string_view> last_name_slugs;
 
   // The value of formats.txt's KEY, or "" when absent.
   std::string_view format(std::string_view key) const;

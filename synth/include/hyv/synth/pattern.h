@@ -36,6 +36,8 @@ class Pattern {
   // How many distinct strings generate() can produce (an upper bound, saturating at 1e300).
   double capacity() const;
   const std::string& source() const { return source_; }
+  // True when nothing it generates needs quoting or escaping in CSV or JSON (is_plain_text).
+  bool plain() const { return plain_; }
 
   struct Node;
   using Seq = std::vector<Node>;
@@ -51,6 +53,7 @@ class Pattern {
  private:
   std::string source_;
   Seq root_;
+  bool plain_ = false;
 };
 
 }  // namespace hyv::synth

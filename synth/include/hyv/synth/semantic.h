@@ -16,6 +16,7 @@ namespace hyv::synth {
 
 struct Person {
   std::string_view first, last;
+  std::string_view first_slug, last_slug;  // append_slug() of each, from the locale's tables
   int email_style = 0;   // how the local part is built from the name (see make_email)
   int email_number = 0;  // digits some styles append
   std::string_view email_domain;

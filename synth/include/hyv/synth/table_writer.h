@@ -50,11 +50,7 @@ class Value {
     v.set_real(d);
     return v;
   }
-  static Value string(std::string_view s) {
-    Value v;
-    v.set_string(s);
-    return v;
-  }
+  static Value string(std::string_view s);  // marks it plain when it is (is_plain_text)
 
   // Setters reuse the string's capacity, so a row buffer refilled per row does not allocate.
   void set_null() { kind_ = Kind::null; }
@@ -70,13 +66,17 @@ class Value {
     kind_ = Kind::real;
     d_ = d;
   }
-  void set_string(std::string_view s) {
+  // `plain` promises that no byte of the string needs quoting or escaping in CSV or JSON (none
+  // below 0x20, no ',' '"' or '\\'); writers then copy it as is. Leave it false when unsure.
+  void set_string(std::string_view s, bool plain = false) {
     kind_ = Kind::string;
+    plain_ = plain;
     s_.assign(s.data(), s.size());
   }
   // For building a string in place: clears it and marks the value as a string.
-  std::string& mutable_string() {
+  std::string& mutable_string(bool plain = false) {
     kind_ = Kind::string;
+    plain_ = plain;
     s_.clear();
     return s_;
   }
@@ -87,11 +87,13 @@ class Value {
   int64_t as_integer() const { return i_; }
   double as_real() const { return d_; }
   const std::string& as_string() const { return s_; }
+  bool plain() const { return plain_; }
   // Integers and reals as a double (for formulas and range checks); 0 for other kinds.
   double as_number() const;
 
  private:
   Kind kind_ = Kind::null;
+  bool plain_ = false;
   int64_t i_ = 0;
   double d_ = 0;
   std::string s_;
@@ -136,5 +138,7 @@ std::unique_ptr<RowSink> make_table_writer(TableFormat format, ByteSink sink,
 void append_double(std::string& out, double d);
 void append_csv_field(std::string& out, std::string_view s);
 void append_json_string(std::string& out, std::string_view s);
+// True when `s` holds no byte that CSV or JSON would quote or escape (see Value::set_string).
+bool is_plain_text(std::string_view s);
 
 }  // namespace hyv::synth
