@@ -1,6 +1,5 @@
 // `hyv sample MODEL.json --rows N --seed S -o OUT`: stream rows from a fitted copula to a CSV,
 // JSON or JSON Lines file; memory does not grow with N. Progress goes to stderr.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -66,25 +65,11 @@ void run(const Options& o) {
   sample_format.typed_values = *format != synth::TableFormat::csv;
   auto sampler = synth::CopulaSampler::create(std::move(model).value(), where, seed, sample_format);
   if (!sampler.ok()) throw Exit{1, sampler.status().message()};
-  // Regular files are written beside the target and renamed into place; a device or pipe
-  // (/dev/null, a FIFO) is written directly, never replaced.
-  struct stat info {};
-  const bool special = o.out != "-" && ::stat(o.out.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
-  auto file = native::StreamedFile::open(special ? "-" : o.out);
+  // A regular file is written beside the target and renamed into place when complete; a device
+  // or pipe (/dev/null, a FIFO) is written in place (native::StreamedFile).
+  auto file = native::StreamedFile::open(o.out);
   if (!file.ok()) throw Exit{1, file.status().message()};
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> device(
-      special ? std::fopen(o.out.c_str(), "wb") : nullptr, std::fclose);
-  if (special && !device) throw Exit{1, o.out + ": cannot open for writing"};
-  synth::ByteSink sink = file.value()->sink();
-  if (special) {
-    sink = [&device, &o](std::string_view bytes) {
-      if (std::fwrite(bytes.data(), 1, bytes.size(), device.get()) != bytes.size()) {
-        return Status::Error(o.out + ": write failed");
-      }
-      return Status::Ok();
-    };
-  }
-  auto writer = synth::make_table_writer(*format, sink);
+  auto writer = synth::make_table_writer(*format, file.value()->sink());
   auto& s = *sampler.value();
   Status st = writer->begin(s.column_names());
   std::vector<synth::Value> row(s.column_names().size());
@@ -106,9 +91,7 @@ void run(const Options& o) {
     }
   }
   if (st.ok()) st = writer->finish();
-  if (st.ok() && !special) st = file.value()->commit();
-  if (st.ok() && special && std::fflush(device.get()) != 0)
-    st = Status::Error(o.out + ": write failed");
+  if (st.ok()) st = file.value()->commit();
   if (progress) std::fprintf(stderr, "\r\033[K");
   if (!st.ok()) throw Exit{1, st.message()};
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
