@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark; see docs/benchmarks.md.
+# Runs every benchmark, each beside its peer, in one go (`make bench`); see docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for b in build/bench/*_bench; do [ -x "$b" ] && "$b"; done
+for script in engine tokenizer table_faker tables_learned; do
+  echo "== bench/$script.sh"
+  "bench/$script.sh"
+done
