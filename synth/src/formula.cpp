@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "decimal.h"
+
 namespace hyv::synth {
 namespace {
 
@@ -128,9 +130,9 @@ class Parser {
 
   Status number() {
     double v = 0;
-    auto [end, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
-    if (ec != std::errc()) return error("malformed number");
-    pos_ = size_t(end - s_.data());
+    size_t n = parse_decimal_prefix(s_.substr(pos_), v);
+    if (n == 0 || !std::isfinite(v)) return error("malformed number");
+    pos_ += n;
     emit(Formula::Op::push, 0, v);
     return Status::Ok();
   }

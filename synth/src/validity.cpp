@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "decimal.h"
 #include "hash_set.h"
 #include "hyv/synth/dates.h"
 #include "hyv/synth/random.h"
@@ -36,9 +37,7 @@ bool parse_int(std::string_view s, int64_t& v) {
 }
 
 bool parse_double(std::string_view s, double& v) {
-  if (s.empty() || s[0] == '+') return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(v);
+  return parse_decimal(s, v);
 }
 
 std::string value_text(const Value& v) {
