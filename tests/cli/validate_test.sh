@@ -107,6 +107,10 @@ head -1 "$TMP/users.csv" >"$TMP/h/users.csv"
 run_rc 0 "header only" validate --schema $U --data "$TMP/h/users.csv"
 grep -q "users (.*): 0 rows" "$TMP/out" || fail "header-only: 0 rows"
 
+mkdir -p "$TMP/lf"
+tr -d '\r' <"$TMP/users.csv" >"$TMP/lf/users.csv"
+run_rc 0 "LF line ends" validate --schema $U --data "$TMP/lf/users.csv"
+
 # Bad files fail (exit 1) and say where.
 mkdir -p "$TMP/x"
 : >"$TMP/x/users.csv"
@@ -118,6 +122,9 @@ grep -qE "users.csv: .*line 4" "$TMP/err" || fail "ragged row message: $(cat "$T
 { head -2 "$TMP/users.csv"; printf 'caf\xe9\r\n'; } >"$TMP/x/users.csv"
 run_rc 1 "not UTF-8" validate --schema $U --data "$TMP/x/users.csv"
 grep -qiE "utf-8" "$TMP/err" || fail "non-UTF-8 message: $(cat "$TMP/err")"
+{ head -2 "$TMP/users.csv"; printf '1,ab"c,x\r\n'; } >"$TMP/x/users.csv"
+run_rc 1 "bad quoting" validate --schema $U --data "$TMP/x/users.csv"
+grep -qE "users.csv: .*line 3" "$TMP/err" || fail "bad quoting message: $(cat "$TMP/err")"
 echo '{"id": 1}' >"$TMP/x/users.jsonl"
 echo '{"id": ' >>"$TMP/x/users.jsonl"
 run_rc 1 "bad JSON line" validate --schema $U --data "$TMP/x/users.jsonl"
