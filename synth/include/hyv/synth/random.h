@@ -1,8 +1,7 @@
 // Portable random variates for table synthesis, built only on hyv::engine::Rng and IEEE-754
 // +, -, *, /, sqrt (which every platform rounds identically), so the same seed gives the same bits
 // natively and in wasm. The libm functions log/exp are not correctly rounded and differ between C
-// libraries in the last bit, so portable_log/portable_exp below are fdlibm's algorithms written out
-// (max error < 1 ulp; tests compare them with the host libm).
+// libraries in the last bit, so the samplers use fdlibm_log/fdlibm_exp from normal_math.h.
 //
 // Algorithms (all exact in distribution, none uses std::*_distribution):
 //   uniform_int   Lemire's multiply-shift with rejection (unbiased, usually one draw)
@@ -21,8 +20,6 @@
 
 namespace hyv::synth {
 
-double portable_log(double x);
-double portable_exp(double x);
 // log(k!) exactly summed for small k, Stirling's series above.
 double log_factorial(int64_t k);
 
