@@ -8,11 +8,11 @@ namespace hyv::synth {
 
 std::string_view column_type_name(ColumnType t) {
   static constexpr std::string_view kNames[] = {
-      "integer",   "float",   "boolean",     "categorical",    "date",       "datetime",
-      "id",        "pattern", "formula",     "foreign_key",    "first_name", "last_name",
-      "full_name", "email",   "phone",       "street_address", "city",       "state",
-      "postcode",  "country", "company",     "job_title",      "url",        "ipv4",
-      "ipv6",      "iban",    "credit_card", "lorem"};
+      "integer",   "float",   "boolean",     "categorical",    "date",          "datetime",
+      "id",        "pattern", "formula",     "foreign_key",    "first_name",    "last_name",
+      "full_name", "email",   "phone",       "street_address", "city",          "state",
+      "postcode",  "country", "company",     "job_title",      "url",           "ipv4",
+      "ipv6",      "iban",    "credit_card", "lorem",          "generated_text"};
   return kNames[size_t(t)];
 }
 

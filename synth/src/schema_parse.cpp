@@ -148,6 +148,7 @@ constexpr TypeName kTypes[] = {
     {"iban", ColumnType::iban},
     {"credit_card", ColumnType::credit_card},
     {"lorem", ColumnType::lorem},
+    {"generated_text", ColumnType::generated_text},
 };
 
 std::string all_type_names() {
@@ -488,11 +489,67 @@ class SchemaParser {
         if (c.max_words < c.min_words) return fail(c.path, "max_words is below min_words");
         return Status::Ok();
       }
+      case ColumnType::generated_text:
+        HYV_RETURN_IF_ERROR(o.only({HYV_COMMON, "prompt", "model", "min_tokens", "max_tokens",
+                                    "temperature", "top_k", "top_p", "stop"},
+                                   what));
+        return text_column(c, o);
       default:  // the other semantic types take only an entity
         HYV_RETURN_IF_ERROR(o.only({HYV_COMMON, "entity"}, what));
         return o.string("entity", c.entity, false);
     }
 #undef HYV_COMMON
+  }
+
+  Status text_column(ColumnSpec& c, const Obj& o) {
+    if (c.unique)
+      return fail(o.at("unique"), "generated_text columns cannot be unique (a model may repeat)");
+    TextColumnSpec t;
+    HYV_RETURN_IF_ERROR(o.string("prompt", c.format, true));  // parsed once every column is known
+    HYV_RETURN_IF_ERROR(o.string("model", t.model, false));
+    if (t.model.empty()) return fail(o.at("model"), "expected \"text\", \"code\" or a folder");
+    std::optional<int64_t> lo, hi, top_k;
+    HYV_RETURN_IF_ERROR(o.integer("min_tokens", lo));
+    HYV_RETURN_IF_ERROR(o.integer("max_tokens", hi));
+    t.max_tokens =
+        int(std::clamp<int64_t>(hi.value_or(std::max<int64_t>(lo.value_or(1), 32)), -1, 1000000));
+    t.min_tokens = int(std::clamp<int64_t>(lo.value_or(std::min(1, t.max_tokens)), -1, 1000000));
+    if (t.max_tokens < 1 || t.max_tokens > 4096)
+      return fail(o.at("max_tokens"), "must be between 1 and 4096");
+    if (t.min_tokens < 0) return fail(o.at("min_tokens"), "must be >= 0");
+    if (t.min_tokens > t.max_tokens) return fail(c.path, "min_tokens is above max_tokens");
+    std::optional<double> temperature, top_p;
+    HYV_RETURN_IF_ERROR(o.number("temperature", temperature));
+    HYV_RETURN_IF_ERROR(o.integer("top_k", top_k));
+    HYV_RETURN_IF_ERROR(o.number("top_p", top_p));
+    if (temperature && !(*temperature >= 0 && *temperature <= 10))
+      return fail(o.at("temperature"), "must be between 0 (greedy) and 10");
+    if (top_k && (*top_k < 0 || *top_k > 1000000))
+      return fail(o.at("top_k"), "must be >= 0 (0: off)");
+    if (top_p && !(*top_p > 0 && *top_p <= 1))
+      return fail(o.at("top_p"), "must be in (0, 1] (1: off)");
+    if (temperature) t.temperature = float(*temperature);
+    if (top_k) t.top_k = int(*top_k);
+    if (top_p) t.top_p = float(*top_p);
+    if (const JV* stop = o.get("stop")) {
+      t.stop.clear();
+      if (stop->IsString()) {
+        t.stop.emplace_back(stop->GetString(), stop->GetStringLength());
+      } else if (stop->IsArray()) {
+        for (rapidjson::SizeType i = 0; i < stop->Size(); ++i) {
+          const JV& x = (*stop)[i];
+          if (!x.IsString())
+            return expected(o.at("stop") + "[" + std::to_string(i) + "]", "a string", x);
+          t.stop.emplace_back(x.GetString(), x.GetStringLength());
+        }
+      } else {
+        return expected(o.at("stop"), "a string or an array of strings", *stop);
+      }
+      for (const std::string& x : t.stop)
+        if (x.empty()) return fail(o.at("stop"), "a stop string must not be empty");
+    }
+    c.text = std::move(t);
+    return Status::Ok();
   }
 
   Status decimals(ColumnSpec& c, const Obj& o) {
@@ -685,12 +742,30 @@ class SchemaParser {
     TableSpec& spec = s_.tables[size_t(ti)];
     auto resolve = resolver(ti);
     for (ColumnSpec& c : spec.columns) {
+      if (c.type == ColumnType::generated_text) {
+        HYV_RETURN_IF_ERROR(prompt(spec, c));
+        continue;
+      }
       if (c.type != ColumnType::formula) continue;
       auto f = Formula::parse(c.format, resolve);
       if (!f.ok()) return fail(c.path + ".formula", f.status().message());
       c.formula = std::move(f).value();
       c.format.clear();
     }
+    return Status::Ok();
+  }
+
+  Status prompt(const TableSpec& spec, ColumnSpec& c) {
+    auto p = PromptTemplate::parse(c.format, [&](std::string_view name) -> std::optional<int> {
+      int i = column_index(spec, name);
+      return i < 0 ? std::nullopt : std::optional<int>(i);
+    });
+    if (!p.ok()) return fail(c.path + ".prompt", p.status().message());
+    for (int r : p.value().refs())
+      if (spec.columns[size_t(r)].name == c.name)
+        return fail(c.path + ".prompt", "refers to its own column " + quoted(c.name));
+    c.text->prompt = std::move(p).value();
+    c.format.clear();
     return Status::Ok();
   }
 
@@ -960,6 +1035,7 @@ class SchemaParser {
         formulas.push_back(int(ci));
         continue;
       }
+      if (spec.columns[ci].type == ColumnType::generated_text) continue;  // see text_order
       int k = spec.combination_of(int(ci));
       if (k < 0) {
         spec.order.push_back(int(ci));
@@ -992,6 +1068,34 @@ class SchemaParser {
       return Status::Ok();
     };
     for (int f : formulas) HYV_RETURN_IF_ERROR(visit(f));
+    return text_order(spec);
+  }
+
+  // generated_text columns after each generated_text column their prompt reads.
+  Status text_order(TableSpec& spec) {
+    std::vector<int> state(spec.columns.size(), 0);  // 0 new, 1 on the path, 2 placed
+    std::vector<int> path;
+    std::function<Status(int)> visit = [&](int ci) -> Status {
+      if (state[size_t(ci)] == 2) return Status::Ok();
+      path.push_back(ci);
+      if (state[size_t(ci)] == 1) {
+        std::string cycle;
+        for (auto it = std::find(path.begin(), path.end(), ci); it != path.end(); ++it)
+          cycle += (cycle.empty() ? "" : " -> ") + spec.columns[size_t(*it)].name;
+        return fail(spec.columns[size_t(ci)].path + ".prompt",
+                    "prompts refer to each other in a cycle: " + cycle);
+      }
+      state[size_t(ci)] = 1;
+      for (int ref : spec.columns[size_t(ci)].text->prompt.refs())
+        if (spec.columns[size_t(ref)].type == ColumnType::generated_text)
+          HYV_RETURN_IF_ERROR(visit(ref));
+      state[size_t(ci)] = 2;
+      path.pop_back();
+      spec.text_order.push_back(ci);
+      return Status::Ok();
+    };
+    for (size_t ci = 0; ci < spec.columns.size(); ++ci)
+      if (spec.columns[ci].type == ColumnType::generated_text) HYV_RETURN_IF_ERROR(visit(int(ci)));
     return Status::Ok();
   }
 

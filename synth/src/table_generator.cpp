@@ -17,7 +17,7 @@ constexpr double kNull = std::numeric_limits<double>::quiet_NaN();
 
 // Stream tags for derive_seed: each table gets its own value and row-count streams, and uuids are a
 // function of (seed, table, column, row index) so that references can recompute them.
-constexpr uint64_t kTagValues = 1, kTagCounts = 2, kTagUuid = 3;
+constexpr uint64_t kTagValues = 1, kTagCounts = 2, kTagUuid = 3, kTagText = 4;
 
 // A compare constraint seen from one column: `column op other`, where `other` only reads columns
 // generated before it (or ancestors'), so the column can be drawn inside the allowed range instead
@@ -71,10 +71,12 @@ struct TableState {
   std::vector<int> entity_of;  // column -> index into entities
   std::vector<Entity> entities;
   std::vector<int> unique_columns;
-  std::vector<U64HashSet> unique_sets;     // parallel to unique_columns
-  std::vector<uint64_t> unique_hashes;     // current attempt
-  std::vector<uint64_t> failures;          // per constraint, then per unique column
-  std::vector<std::vector<Bound>> bounds;  // per column
+  std::vector<U64HashSet> unique_sets;       // parallel to unique_columns
+  std::vector<uint64_t> unique_hashes;       // current attempt
+  std::vector<uint64_t> failures;            // per constraint, then per unique column
+  std::vector<std::vector<Bound>> bounds;    // per column
+  std::vector<const TextModel*> text_model;  // per column: the model of a generated_text column
+  std::string prompt;                        // scratch
   RowSink* sink = nullptr;
 };
 
@@ -130,6 +132,7 @@ struct TableGenerator::Impl {
   Status init(std::vector<RowSink*>& sinks);
   Status step(uint64_t max_rows);
   Status make_row(int t);
+  Status make_text(int t);
   Status generate_column(int t, int c);
   Status draw_number(int t, int ci, double lo, double hi, bool narrowed, double& out);
   bool narrow(int t, int c, double& lo, double& hi);
@@ -219,6 +222,15 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
       st.plain.push_back(plain);
       st.uuid_base.push_back(
           derive_seed(derive_seed(derive_seed(options.seed, uint64_t(t)), kTagUuid), uint64_t(c)));
+    }
+    st.text_model.assign(spec.columns.size(), nullptr);
+    for (int c : spec.text_order) {
+      const ColumnSpec& col = spec.columns[size_t(c)];
+      st.text_model[size_t(c)] = options.text_models.find(col.text->model);
+      if (!st.text_model[size_t(c)])
+        return Status::Error(col.path + " (" + col.name + "): the model \"" + col.text->model +
+                             "\" was not loaded; the host loads every model a generated_text "
+                             "column names");
     }
     st.visible.resize(st.visible_columns.size());
     st.unique_sets.resize(st.unique_columns.size());
@@ -579,6 +591,8 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
     case ColumnType::lorem:
       make_lorem(v.mutable_string(plain), rng, loc, c.min_words, c.max_words);
       break;
+    case ColumnType::generated_text:
+      break;  // made by make_text once the row is accepted
   }
   return Status::Ok();
 }
@@ -695,6 +709,7 @@ Status TableGenerator::Impl::make_row(int t) {
       }
     }
     if (!ok) continue;
+    HYV_RETURN_IF_ERROR(make_text(t));
     for (size_t u = 0; u < st.unique_columns.size(); ++u)
       if (!st.row[size_t(st.unique_columns[u])].is_null())
         st.unique_sets[u].insert(st.unique_hashes[u]);
@@ -706,6 +721,31 @@ Status TableGenerator::Impl::make_row(int t) {
     return st.sink->write_row(st.visible);
   }
   return Status::Error(row_failure(t));
+}
+
+// The row's generated_text cells, from its other values (and earlier text cells).
+Status TableGenerator::Impl::make_text(int t) {
+  const TableSpec& spec = schema.tables[size_t(t)];
+  TableState& st = state[size_t(t)];
+  for (int c : spec.text_order) {
+    Value& v = st.row[size_t(c)];
+    if (st.is_null[size_t(c)]) {
+      v.set_null();
+      continue;
+    }
+    const ColumnSpec& col = spec.columns[size_t(c)];
+    st.prompt.clear();
+    col.text->prompt.render(st.row, st.prompt);
+    uint64_t seed = derive_seed(
+        derive_seed(derive_seed(derive_seed(options.seed, uint64_t(t)), kTagText), st.produced),
+        uint64_t(c));
+    Status s = generate_text_cell(*col.text, *st.text_model[size_t(c)], st.prompt, seed,
+                                  options.text_models.runner, v.mutable_string(false));
+    if (!s.ok())
+      return Status::Error("table \"" + spec.name + "\", row " + std::to_string(st.produced + 1) +
+                           ", " + col.path + " (" + col.name + "): " + s.message());
+  }
+  return Status::Ok();
 }
 
 void TableGenerator::Impl::push_children(int t) {

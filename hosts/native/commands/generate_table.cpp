@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -10,13 +11,17 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include "command_registry.h"
 #include "file_io.h"
+#include "hyv/engine/model_folder.h"
 #include "hyv/synth/schema.h"
 #include "hyv/synth/table_generator.h"
 #include "hyv/synth/table_writer.h"
+#include "model_dir.h"
 #include "table_output.h"
+#include "thread_pool.h"
 
 namespace hyv::cli {
 namespace {
@@ -33,7 +38,13 @@ complete. Rows stream out as they are made, so memory does not grow with --rows.
 
 Row counts: --rows N sets every top-level table; --rows TABLE=N sets one (repeatable); otherwise
 each table's "rows" in the schema. Child tables get rows_per_parent rows per parent row.
-The same schema, row counts and --seed give byte-identical files on every run and platform.)";
+The same schema, row counts and --seed give byte-identical files on every run and platform.
+
+generated_text columns are written by a language model: "model": "text" or "code" is the bundled
+model of that kind, any other value a Hugging Face model folder, looked up relative to the schema
+file's folder, then the current directory. --quantize q8 loads int8 weights (other text, faster);
+--threads does not change the text. Such rows take a model generation per cell: expect tens of rows
+per second rather than hundreds of thousands; progress is shown on stderr.)";
 
 struct Options {
   std::string schema;
@@ -43,6 +54,16 @@ struct Options {
   std::string format;
   std::string table;
   bool quiet = false;
+  std::string quantize = "none";
+  int threads = 1;
+};
+
+// The models a schema's generated_text columns name, loaded once each and kept mapped for the run.
+struct LoadedModels {
+  std::vector<std::unique_ptr<native::ModelDir>> dirs;
+  std::vector<std::unique_ptr<engine::LoadedModel>> models;
+  std::unique_ptr<native::ThreadPool> pool;
+  synth::TextModels lent;
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -82,7 +103,49 @@ std::string human_bytes(uint64_t b) {
   return buf;
 }
 
+// "text"/"code": the bundled model; otherwise a folder beside the schema, else from the cwd.
+std::string model_folder(const std::string& name, const std::string& schema_path) {
+  if (name == "text" || name == "code") {
+    auto d = native::default_model_dir(name);
+    if (!d.ok()) fail(d.status().message());
+    return d.value();
+  }
+  if (!name.empty() && name[0] != '/') {
+    size_t slash = schema_path.rfind('/');
+    std::string beside =
+        (slash == std::string::npos ? std::string(".") : schema_path.substr(0, slash)) + "/" + name;
+    if (native::file_exists(beside + "/config.json")) return beside;
+  }
+  return name;
+}
+
+void load_models(const Options& o, const synth::Schema& schema, LoadedModels& out) {
+  auto weights = o.quantize == "q8" ? engine::WeightType::q8 : engine::WeightType::f32;
+  for (const auto& table : schema.tables)
+    for (const auto& c : table.columns) {
+      if (c.type != synth::ColumnType::generated_text || out.lent.find(c.text->model)) continue;
+      std::string folder = model_folder(c.text->model, o.schema);
+      auto dir = native::ModelDir::open(folder);
+      if (!dir.ok()) fail(o.schema + ": " + c.path + ".model: " + dir.status().message());
+      auto loaded = engine::load_model_folder(dir.value().files(), weights);
+      if (!loaded.ok()) fail(folder + ": " + loaded.status().message());
+      out.dirs.push_back(std::make_unique<native::ModelDir>(std::move(dir).value()));
+      out.models.push_back(std::make_unique<engine::LoadedModel>(std::move(loaded).value()));
+      out.lent.models.push_back(
+          {c.text->model, &out.models.back()->model, &out.models.back()->tokenizer});
+    }
+  int threads = o.threads == 0 ? int(std::max(1u, std::thread::hardware_concurrency())) : o.threads;
+  if (threads > 1 && !out.models.empty()) {
+    out.pool = std::make_unique<native::ThreadPool>(threads);
+    out.lent.runner = out.pool.get();
+  }
+}
+
 void run(Options& o) {
+  if (o.threads < 0)
+    fail("--threads must be >= 0 (0 = one per core), got " + std::to_string(o.threads));
+  if (o.quantize != "none" && o.quantize != "q8")
+    fail("--quantize must be q8 or none, got \"" + o.quantize + "\"");
   auto text = native::read_text_file(o.schema);
   if (!text.ok()) fail(text.status().message());
   auto parsed = synth::parse_schema(text.value());
@@ -98,6 +161,10 @@ void run(Options& o) {
                    (unsigned long long)*o.seed);
   }
   g.seed = *o.seed;
+  LoadedModels models;
+  load_models(o, schema, models);
+  g.text_models = models.lent;
+  bool has_text = !models.models.empty();
 
   // Which tables to write, and where.
   std::vector<int> wanted;
@@ -161,10 +228,11 @@ void run(Options& o) {
 
   auto t0 = std::chrono::steady_clock::now();
   auto last_report = t0;
-  bool progress = !o.quiet && generator.root_rows_total() >= 1000000;
+  bool progress = !o.quiet && (generator.root_rows_total() >= 1000000 || has_text);
   bool tty = ::isatty(STDERR_FILENO);
   while (!generator.done()) {
-    Status s = generator.step(16384);
+    // A model-written row takes milliseconds: small steps keep the progress line moving.
+    Status s = generator.step(has_text ? 4 : 16384);
     if (!s.ok()) fail(s.message());
     if (progress && seconds_since(last_report) >= 1.0) {
       last_report = std::chrono::steady_clock::now();
@@ -220,6 +288,12 @@ Registration reg("generate table", [](CLI::App& app) {
   cmd->add_option("--format", o->format, "csv, json or jsonl (default: from the extension)");
   cmd->add_option("--table", o->table, "Write only this table");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress or summary on stderr");
+  cmd->add_option("--quantize", o->quantize,
+                  "generated_text models: q8 for int8 weights chosen at load time; none: f32")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "generated_text models: threads per forward pass (0 = one per core)")
+      ->capture_default_str();
   cmd->callback([o] {
     run(*o);
     // The parent `generate` command's own callback must not run after a subcommand.

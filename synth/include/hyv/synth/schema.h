@@ -22,6 +22,7 @@
 #include "hyv/synth/locale.h"
 #include "hyv/synth/pattern.h"
 #include "hyv/synth/table_writer.h"
+#include "hyv/synth/text_column.h"
 
 namespace hyv::synth {
 
@@ -55,6 +56,7 @@ enum class ColumnType : uint8_t {
   iban,
   credit_card,
   lorem,
+  generated_text,  // filled by a language model (text_column.h)
 };
 // The JSON spelling ("float" for real).
 std::string_view column_type_name(ColumnType t);
@@ -100,7 +102,8 @@ struct ColumnSpec {
   int ref_table = -1, ref_column = -1;  // foreign_key target
   bool ref_parent = false;  // target is this table's parent: copy the current parent row
   std::string option;       // iban country, card brand, "world" countries, "company" e-mail
-  int min_words = 4, max_words = 12;  // lorem
+  int min_words = 4, max_words = 12;   // lorem
+  std::optional<TextColumnSpec> text;  // generated_text
 
   // Has a number for formulas (dates count days, datetimes seconds); foreign keys: see Schema.
   bool numeric() const;
@@ -138,6 +141,9 @@ struct TableSpec {
   // formulas last in dependency order. Entries >= 0 are columns, -1 - k is combinations constraint
   // k.
   std::vector<int> order;
+  // generated_text columns, in dependency order: they are made once the rest of the row has met
+  // every constraint (they take part in none), so a slow model call is never thrown away.
+  std::vector<int> text_order;
   int combination_of(int column) const;  // constraint index generating the column, or -1
 };
 

@@ -28,6 +28,7 @@
 #include "hyv/status.h"
 #include "hyv/synth/schema.h"
 #include "hyv/synth/table_writer.h"
+#include "hyv/synth/text_column.h"
 
 namespace hyv::synth {
 
@@ -36,6 +37,10 @@ struct GeneratorOptions {
   // Rows for every top-level table (overrides the schema's "rows"), unless table_rows names it.
   std::optional<int64_t> rows;
   std::vector<std::pair<std::string, int64_t>> table_rows;
+  // The models generated_text columns name, loaded by the host (text_column.h). Each cell's
+  // sampling seed derives from (seed, table, row index, column), so the text does not depend on
+  // step sizes or threads. Such rows are far slower (one model generation per cell).
+  TextModels text_models;
 };
 
 class TableGenerator {
