@@ -154,17 +154,22 @@ Status generate_text_cell(const TextColumnSpec& spec, const TextModel& m, std::s
       auto step = session.value().step(engine::StepBudget::tokens(max_tokens), runner);
       if (!step.ok()) return step.status();
     }
-    text = session.value().generated_text();
+    // Byte-level tokens may leave invalid UTF-8: replaced first, so lengths count the final text.
+    text.clear();
+    engine::append_sanitized_utf8(session.value().generated_text(), text);
     if (last) text = cut_after_min(spec, tok, text);
     text = std::string(trimmed(text));
     if (token_count(tok, text) >= size_t(spec.min_tokens)) break;
   }
-  // Re-encoding can, rarely, take more tokens than were sampled; keep the bound exact.
-  std::vector<int32_t> again = tok.encode(text);
-  if (again.size() > size_t(spec.max_tokens))
-    text = trimmed(tok.decode(std::span<const int32_t>(again.data(), size_t(spec.max_tokens))));
-  out.clear();
-  engine::append_sanitized_utf8(text, out);
+  // Re-encoding can take more tokens than were sampled (U+FFFD, merges): keep the bound exact.
+  for (std::vector<int32_t> ids = tok.encode(text); ids.size() > size_t(spec.max_tokens);
+       ids = tok.encode(text)) {
+    std::string cut = tok.decode(std::span<const int32_t>(ids.data(), size_t(spec.max_tokens)));
+    cut.resize(engine::complete_utf8_prefix(cut));
+    text.clear();
+    engine::append_sanitized_utf8(trimmed(cut), text);
+  }
+  out = std::move(text);
   return Status::Ok();
 }
 

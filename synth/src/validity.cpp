@@ -655,6 +655,12 @@ Status SchemaValidator::begin_table(int t, std::string source,
     if (col.unique) cs.unique_check = m.add_check(st, col.name, "unique");
     if (col.type == ColumnType::formula)
       cs.formula_check = m.add_check(st, col.name, "equals " + col.formula->source());
+    // Token counts need the column's model, which a validator does not load.
+    if (col.type == ColumnType::generated_text)
+      st.report.notes.push_back(col.name + ": generated_text; length in tokens (" +
+                                std::to_string(col.text->min_tokens) + "-" +
+                                std::to_string(col.text->max_tokens) +
+                                ") not checked, only presence and nulls");
     if (col.type == ColumnType::foreign_key) {
       const TableSpec& target = m.schema.tables[size_t(col.ref_table)];
       std::string ref = target.name + "." + target.columns[size_t(col.ref_column)].name;

@@ -34,6 +34,9 @@ done <<'CASES'
 {"tables": [{"name": "t", "rows_per_parent": {"min": 1}, "columns": [{"name": "a", "type": "id"}]}]}
 {"tables": [{"name": "t", "columns": [{"name": "a", "type": "id"}], "constraints": [{"type": "compare", "left": "a", "op": "=<", "right": 1}]}]}
 {"tables": [{"name": "t", "columns": [{"name": "a", "type": "id"}], "constraints": [{"type": "range", "column": "a"}]}]}
+{"tables": [{"name": "t", "columns": [{"name": "a", "type": "generated_text"}]}]}
+{"tables": [{"name": "t", "columns": [{"name": "a", "type": "generated_text", "prompt": "x", "max_tokens": 0}]}]}
+{"tables": [{"name": "t", "columns": [{"name": "a", "type": "generated_text", "prompt": "x", "unique": true}]}]}
 CASES
 
 # Same column types on both sides (hyv lists its own in the unknown-type error).

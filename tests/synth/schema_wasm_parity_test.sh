@@ -11,5 +11,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cmake -S tests/synth/schema_wasm -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$BUILD" > "$T/build.log" 2>&1 || { cat "$T/build.log" >&2; exit 1; }
-node tests/synth/schema_wasm_parity.mjs "$HYV" "$BUILD/hyv_schema_test.wasm" "$T" examples/*.json \
+# Schemas with generated_text columns need a model the module is not given: left out here.
+node tests/synth/schema_wasm_parity.mjs "$HYV" "$BUILD/hyv_schema_test.wasm" "$T" \
+  $(grep -L '"generated_text"' examples/*.json) \
   tests/synth/schema_wasm/distributions.json
