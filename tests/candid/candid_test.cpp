@@ -210,6 +210,38 @@ TEST(CandidTest, MalformedMessagesAreRejectedWithOffsets) {
   EXPECT_EQ(nulls.value().values[0].items.size(), 10u);
 }
 
+TEST(CandidTest, BlobsAreBytesNotValues) {
+  TypeTable t;
+  TypeRef blob = t.vec(prim(Op::Nat8));
+  auto a = encode_one(t, blob, Value::blob_({1, 2, 255}));
+  auto b = encode_one(t, blob,
+                      Value::vec({Value::fixed(Op::Nat8, 1), Value::fixed(Op::Nat8, 2),
+                                  Value::fixed(Op::Nat8, 255)}));
+  EXPECT_EQ(a, b);
+  auto d = decode_message(a);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d.value().values[0].blob, (std::vector<uint8_t>{1, 2, 255}));
+  TypeTable wider;  // read as vec opt nat8: one value per byte again
+  TypeRef vec_opt = wider.vec(wider.opt(prim(Op::Nat8)));
+  auto w = decode_args(a, wider, std::vector<TypeRef>{vec_opt});
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  ASSERT_EQ(w.value()[0].items.size(), 3u);
+  EXPECT_EQ(w.value()[0].items[2], Value::some(Value::fixed(Op::Nat8, 255)));
+}
+
+TEST(CandidTest, ValueCountIsLimited) {
+  TypeTable t;
+  TypeRef v16 = t.vec(prim(Op::Nat16));
+  std::vector<Value> items(100, Value::fixed(Op::Nat16, 7));
+  auto msg = encode_one(t, v16, Value::vec(items));
+  DecodeOptions small;
+  small.max_values = 50;
+  auto r = decode_message(msg, small);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("exceeds the value limit"), std::string::npos);
+  EXPECT_TRUE(decode_message(msg).ok());
+}
+
 TEST(CandidTest, DepthIsLimited) {
   auto nested = [](int n) {
     std::string s("DIDL\1\x6e\0\1\0", 9);  // type 0 = opt 0

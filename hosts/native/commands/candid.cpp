@@ -107,6 +107,15 @@ void json(std::string& out, const Value& v) {
       return;
     case Op::Opt:
     case Op::Vec:
+      if (v.items.empty() && !v.blob.empty()) {
+        out += '[';
+        for (size_t i = 0; i < v.blob.size(); ++i) {
+          out += i ? ",\"" : "\"";
+          out += std::to_string(v.blob[i]) + "\"";
+        }
+        out += ']';
+        return;
+      }
       out += '[';
       for (size_t i = 0; i < v.items.size(); ++i) {
         if (i) out += ',';

@@ -64,6 +64,14 @@ class Coercer {
                      size_t depth) {
     switch (op) {
       case Op::Vec: {
+        TypeRef to_inner = tt_.node(to).inner;
+        if (v.items.empty() && !v.blob.empty()) {
+          if (tt_.op(to_inner) == Op::Nat8) return v;
+          if (v.blob.size() > opt_.max_values) return fail(path, "blob too long to read as a vec");
+          Value expanded = Value::vec({});  // a blob read as, say, vec opt nat8
+          for (uint8_t b : v.blob) expanded.items.push_back(Value::fixed(Op::Nat8, b));
+          return same(expanded, from, to, op, path, depth);
+        }
         std::vector<Value> items;
         items.reserve(v.items.size());
         for (size_t i = 0; i < v.items.size(); ++i) {

@@ -31,7 +31,7 @@ bool valid_utf8(const uint8_t* p, size_t n) {
 class Reader {
  public:
   Reader(Bytes b, const DecodeOptions& o)
-      : b_(b), opt_(o), zero_budget_(o.max_zero_size_elements) {}
+      : b_(b), opt_(o), zero_budget_(o.max_zero_size_elements), value_budget_(o.max_values) {}
 
   Status fail(const std::string& msg, size_t at) const {
     return Status::Error("candid: byte " + std::to_string(at) + ": " + msg);
@@ -315,12 +315,16 @@ class Reader {
   const DecodeOptions& opt_;
   size_t pos_ = 0;
   uint64_t zero_budget_;
+  uint64_t value_budget_;
   std::vector<std::pair<TypeRef, size_t>> refs_;
 };
 
 Status Reader::value(const TypeTable& t, TypeRef type, Value& v, size_t depth) {
-  if (depth > opt_.max_depth)
+  if (depth > opt_.max_depth) {
     return fail("values nested deeper than " + std::to_string(opt_.max_depth));
+  }
+  if (value_budget_ == 0) return fail("more than " + std::to_string(opt_.max_values) + " values");
+  --value_budget_;
   Op op = t.op(type);
   switch (op) {
     case Op::Null:
@@ -415,6 +419,15 @@ Status Reader::value(const TypeTable& t, TypeRef type, Value& v, size_t depth) {
                       start);
         }
         zero_budget_ -= n;
+      }
+      if (t.op(inner) == Op::Nat8) {
+        const uint8_t* p = nullptr;
+        HYV_RETURN_IF_ERROR(take(n, p));
+        v = Value::blob_(std::vector<uint8_t>(p, p + n));
+        return Status::Ok();
+      }
+      if (n > value_budget_) {
+        return fail("vec of " + std::to_string(n) + " elements exceeds the value limit", start);
       }
       v = Value::vec({});
       v.items.resize(n);

@@ -137,6 +137,13 @@ class Encoder {
         return v.items.empty() ? Status::Ok()
                                : value(t_.node(type).inner, v.items[0], path + "?", depth + 1);
       case Op::Vec: {
+        if (v.items.empty() && !v.blob.empty()) {
+          if (t_.op(t_.node(type).inner) != Op::Nat8)
+            return fail(path, "blob bytes for a vec that is not vec nat8");
+          write_uleb(out_, v.blob.size());
+          out_.insert(out_.end(), v.blob.begin(), v.blob.end());
+          return Status::Ok();
+        }
         write_uleb(out_, v.items.size());
         for (size_t i = 0; i < v.items.size(); ++i) {
           HYV_RETURN_IF_ERROR(value(t_.node(type).inner, v.items[i],

@@ -120,6 +120,11 @@ Value Value::vec(std::vector<Value> items) {
   v.items = std::move(items);
   return v;
 }
+Value Value::blob_(std::vector<uint8_t> bytes) {
+  Value v = of(Op::Vec);
+  v.blob = std::move(bytes);
+  return v;
+}
 Value Value::record(std::vector<uint32_t> ids, std::vector<Value> items) {
   Value v = of(Op::Record);
   v.ids = std::move(ids);

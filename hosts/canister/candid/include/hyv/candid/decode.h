@@ -25,6 +25,9 @@ struct DecodeOptions {
   // Elements of vectors whose elements take no bytes (vec null, vec reserved, vec record {}) are
   // otherwise unbounded by the message size; this caps them over the whole message.
   uint64_t max_zero_size_elements = 1u << 16;
+  // Values decoded over the whole message (blob bytes not counted): a Value takes ~200 bytes, so
+  // this bounds the heap a message can make the decoder use.
+  uint64_t max_values = 1u << 20;
 };
 
 inline constexpr size_t kMaxPrincipalBytes = 29;

@@ -36,8 +36,11 @@ struct Value {
   BigInt big;         // nat, int
   std::string text;   // text; a func reference's method name
   std::vector<uint8_t> principal;  // principal, service and func references
-  std::vector<Value> items;        // opt (0 or 1), vec, record and variant field values
-  std::vector<uint32_t> ids;       // record and variant field ids, parallel to items
+  // vec nat8 (blob) as bytes, one byte each instead of one Value each: the decoder always fills
+  // this for vec nat8 (items stay empty); the encoder takes it when items is empty.
+  std::vector<uint8_t> blob;
+  std::vector<Value> items;   // opt (0 or 1), vec, record and variant field values
+  std::vector<uint32_t> ids;  // record and variant field ids, parallel to items
 
   static Value null() { return Value{}; }
   static Value reserved() { return of(Op::Reserved); }
@@ -52,6 +55,7 @@ struct Value {
   static Value none();
   static Value some(Value v);
   static Value vec(std::vector<Value> items);
+  static Value blob_(std::vector<uint8_t> bytes);
   static Value record(std::vector<uint32_t> ids, std::vector<Value> items);
   static Value variant(uint32_t id, Value v);
   static Value service(std::vector<uint8_t> principal);
