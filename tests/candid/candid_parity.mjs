@@ -148,7 +148,7 @@ function canon(d, v) {
     case 'int8': case 'int16': case 'int32': case 'int64': return String(v);
     case 'float32': case 'float64': return floatKey(v);
     case 'text': return v;
-    case 'principal': case 'service': return 'p:' + hex(v.toUint8Array());
+    case 'principal': case 'service': return 'p:' + hex(v.toUint8Array()) + ':' + v.toText();
     case 'func': return 'p:' + hex(v[0].toUint8Array()) + '.' + v[1];
     case 'list': return v.length ? [{ [hash('head')]: String(v[0].head), [hash('tail')]: canon(d, v[0].tail) }] : [];
     case 'opt': return v.length ? [canon(d.t, v[0])] : [];

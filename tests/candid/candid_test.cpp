@@ -7,6 +7,7 @@
 
 #include "hyv/candid/decode.h"
 #include "hyv/candid/encode.h"
+#include "hyv/candid/principal.h"
 
 namespace hyv::candid {
 namespace {
@@ -73,6 +74,21 @@ TEST(CandidTest, SpecPrimitiveExamples) {
   auto i8 = decode(lit("DIDL\0\1\x77\xff"));
   ASSERT_TRUE(i8.ok());
   EXPECT_EQ(i8.value().values[0].as_i64(), -1);
+}
+
+TEST(CandidTest, PrincipalText) {
+  // From the Candid specification's test suite and the IC interface specification.
+  EXPECT_EQ(principal_to_text({}), "aaaaa-aa");
+  EXPECT_EQ(principal_to_text({0xca, 0xff, 0xee}), "w7x7r-cok77-xa");
+  EXPECT_EQ(principal_to_text({0xef, 0xcd, 0xab, 0, 0, 0, 0, 0, 1}), "2chl6-4hpzw-vqaaa-aaaaa-c");
+  EXPECT_EQ(principal_to_text({0x04}), "2vxsx-fae");  // the anonymous principal
+  auto p = principal_from_text("2chl6-4hpzw-vqaaa-aaaaa-c");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p.value(), (std::vector<uint8_t>{0xef, 0xcd, 0xab, 0, 0, 0, 0, 0, 1}));
+  EXPECT_FALSE(principal_from_text("w7x7r-cok77-xb").ok());  // checksum
+  EXPECT_FALSE(principal_from_text("w7x7rcok77xa").ok());    // grouping
+  EXPECT_FALSE(principal_from_text("w7x7r-cok77-x!").ok());
+  EXPECT_FALSE(principal_from_text("").ok());
 }
 
 TEST(CandidTest, BigIntegersRoundTrip) {

@@ -2,8 +2,8 @@
 // stdin line, optionally followed by a space and a second hex message whose argument types are the
 // expected types (its values are ignored). For each line it prints one JSON object: the decoded
 // values in a canonical form (integers as decimal strings, floats as "f:" + the hex bits of the
-// float64, principals as "p:" + hex, opt as [] or [v], records and variants as objects keyed by
-// field id) and the values re-encoded by our encoder; or the decoder's error.
+// float64, principals as "p:" + hex + ":" + text form, opt as [] or [v], records and variants as
+// objects keyed by field id) and the values re-encoded by our encoder; or the decoder's error.
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -13,6 +13,7 @@
 #include "command_registry.h"
 #include "hyv/candid/decode.h"
 #include "hyv/candid/encode.h"
+#include "hyv/candid/principal.h"
 
 namespace hyv::cli {
 namespace {
@@ -100,7 +101,7 @@ void json(std::string& out, const Value& v) {
       return;
     case Op::Principal:
     case Op::Service:
-      json_string(out, "p:" + hex(v.principal));
+      json_string(out, "p:" + hex(v.principal) + ":" + candid::principal_to_text(v.principal));
       return;
     case Op::Func:
       json_string(out, "p:" + hex(v.principal) + "." + v.text);
