@@ -181,6 +181,61 @@ TEST(CandidTest, SubtypingRules) {
                    .ok());
 }
 
+TEST(CandidTest, SubtypeRelation) {
+  TypeTable a;
+  TypeRef list_a = a.reserve();  // μl. opt record { head : nat; tail : l }
+  ASSERT_TRUE(a.define(list_a, TypeNode::opt(
+                                   a.record({field("head", prim(Op::Nat)), field("tail", list_a)})))
+                  .ok());
+  TypeTable b;
+  TypeRef list_b = b.reserve();  // μl. opt record { head : int; tail : l }
+  ASSERT_TRUE(b.define(list_b, TypeNode::opt(
+                                   b.record({field("head", prim(Op::Int)), field("tail", list_b)})))
+                  .ok());
+  EXPECT_TRUE(is_subtype(a, list_a, b, list_b));
+  EXPECT_TRUE(is_subtype(b, list_b, a, list_a));  // opt accepts anything, as null when unfit
+  TypeRef vec_a = a.vec(list_a), vec_b = b.vec(list_b);
+  TypeRef vec_text = b.vec(prim(Op::Text));
+  EXPECT_TRUE(is_subtype(a, vec_a, b, vec_b));
+  EXPECT_FALSE(is_subtype(a, vec_a, b, vec_text));
+  EXPECT_FALSE(is_subtype(a, prim(Op::Int), b, prim(Op::Nat)));
+  EXPECT_TRUE(is_subtype(a, prim(Op::Empty), b, prim(Op::Nat)));
+
+  // Services whose methods take or return the service itself: the check terminates through
+  // contravariant recursion, and a self-argument makes the relation invariant.
+  auto service = [](TypeTable& t, Op arg, bool self_arg) {
+    TypeRef s = t.reserve();
+    TypeNode f;
+    f.op = Op::Func;
+    f.args = {prim(arg)};
+    if (self_arg) f.args.push_back(s);
+    f.results = {s};
+    TypeRef fn = t.add(f);
+    TypeNode sn;
+    sn.op = Op::Service;
+    sn.methods = {Method{"a", fn}, Method{"b", fn}, Method{"c", fn}};
+    EXPECT_TRUE(t.define(s, sn).ok());
+    return s;
+  };
+  TypeTable c, d;
+  TypeRef sc = service(c, Op::Int, false), sd = service(d, Op::Nat, false);
+  EXPECT_TRUE(is_subtype(c, sc, d, sd));   // takes int where nat is offered: fine
+  EXPECT_FALSE(is_subtype(d, sd, c, sc));  // takes only nat where int may come: not
+  TypeRef sc2 = service(c, Op::Int, true), sd2 = service(d, Op::Nat, true);
+  EXPECT_FALSE(is_subtype(c, sc2, d, sd2));
+  EXPECT_FALSE(is_subtype(d, sd2, c, sc2));
+  EXPECT_TRUE(is_subtype(c, sc2, c, sc2));
+  // Inside an opt an empty vec of the wrong element type is null, as the types decide.
+  TypeTable w;
+  TypeRef vt = w.vec(prim(Op::Text));
+  auto msg = encode_one(w, w.opt(vt), Value::some(Value::vec({})));
+  TypeTable r;
+  TypeRef want = r.opt(r.vec(prim(Op::Nat)));
+  auto got = decode_args(msg, r, std::vector<TypeRef>{want});
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got.value()[0], Value::none());
+}
+
 TEST(CandidTest, VariantCaseUnknownToReceiverIsAnError) {
   TypeTable from;
   TypeRef var = from.variant({field("ok", prim(Op::Nat)), field("err", prim(Op::Text))});

@@ -1,6 +1,6 @@
 // Candid subtyping on decode: a value of the sender's type becomes a value of the receiver's type,
-// following the spec's coercion rules (value-directed: an empty vec coerces whatever its element
-// types, and func/service references are accepted without comparing their signatures).
+// following the spec's coercion rules. Whether an opt holds its value or null is decided on the
+// types (is_subtype), as the spec says, so an empty vec of the wrong element type is null too.
 #include <string>
 
 #include "hyv/candid/decode.h"
@@ -43,6 +43,10 @@ class Coercer {
     return true;
   }
 
+  bool subtype(TypeRef from, TypeRef to) const {
+    return is_subtype(ft_, from, tt_, to, opt_.max_depth);
+  }
+
   bool nullish(Op op) const { return op == Op::Null || op == Op::Opt || op == Op::Reserved; }
 
   Result<Value> to_opt(const Value& v, TypeRef from, Op fo, TypeRef inner, const std::string& path,
@@ -50,12 +54,13 @@ class Coercer {
     if (fo == Op::Null || fo == Op::Reserved) return Value::none();
     if (fo == Op::Opt) {
       if (v.items.empty()) return Value::none();
+      if (!subtype(ft_.node(from).inner, inner)) return Value::none();
       Result<Value> r = run(v.items[0], ft_.node(from).inner, inner, path + "?", depth + 1);
       return r.ok() ? Value::some(std::move(r).value()) : Value::none();
     }
     // The special opt rule: a plain value where an opt is expected, unless the opt's content could
     // itself be null (which would make the reading ambiguous).
-    if (nullish(tt_.op(inner))) return Value::none();
+    if (nullish(tt_.op(inner)) || !subtype(from, inner)) return Value::none();
     Result<Value> r = run(v, from, inner, path, depth + 1);
     return r.ok() ? Value::some(std::move(r).value()) : Value::none();
   }
@@ -172,6 +177,14 @@ Result<std::vector<Value>> decode_args(Bytes bytes, const TypeTable& table,
       else
         return Status::Error("candid: " + path + ": missing from the message");
       continue;
+    }
+    if (!is_subtype(msg.table, msg.types[i], table, expected[i], options.max_depth)) {
+      // Find the first value-level mismatch for a precise message; fall back to a general one.
+      Result<Value> r = c.run(msg.values[i], msg.types[i], expected[i], path, 0);
+      return r.ok() ? Status::Error("candid: " + path +
+                                    ": the message's type is not a subtype "
+                                    "of the expected type")
+                    : r.status();
     }
     Result<Value> r = c.run(msg.values[i], msg.types[i], expected[i], path, 0);
     if (!r.ok()) return r.status();

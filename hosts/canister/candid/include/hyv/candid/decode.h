@@ -40,6 +40,11 @@ struct Message {
 
 Result<Message> decode_message(Bytes bytes, const DecodeOptions& options = {});
 
+// The spec's subtype relation `from <: to` (types of two valid tables), recursive types included.
+// Deeper than max_depth counts as not a subtype.
+bool is_subtype(const TypeTable& from_table, TypeRef from, const TypeTable& to_table, TypeRef to,
+                size_t max_depth = 128);
+
 // Coerces one decoded value of wire type `from` (in `from_table`) to type `to` (in `to_table`).
 // Both tables must pass validate().
 Result<Value> coerce(const Value& v, const TypeTable& from_table, TypeRef from,
