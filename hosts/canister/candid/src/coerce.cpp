@@ -1,7 +1,9 @@
 // Candid subtyping on decode: a value of the sender's type becomes a value of the receiver's type,
 // following the spec's coercion rules. Whether an opt holds its value or null is decided on the
 // types (is_subtype), as the spec says, so an empty vec of the wrong element type is null too.
+#include <map>
 #include <string>
+#include <utility>
 
 #include "hyv/candid/decode.h"
 
@@ -43,8 +45,14 @@ class Coercer {
     return true;
   }
 
-  bool subtype(TypeRef from, TypeRef to) const {
-    return is_subtype(ft_, from, tt_, to, opt_.max_depth);
+  // Cached: a vec of many opt values asks about the same pair of types each time.
+  bool subtype(TypeRef from, TypeRef to) {
+    auto key = std::make_pair(from.code, to.code);
+    auto it = subtype_cache_.find(key);
+    if (it != subtype_cache_.end()) return it->second;
+    bool ok = is_subtype(ft_, from, tt_, to, opt_.max_depth);
+    subtype_cache_.emplace(key, ok);
+    return ok;
   }
 
   bool nullish(Op op) const { return op == Op::Null || op == Op::Opt || op == Op::Reserved; }
@@ -142,6 +150,7 @@ class Coercer {
   const TypeTable& ft_;
   const TypeTable& tt_;
   const DecodeOptions& opt_;
+  std::map<std::pair<int32_t, int32_t>, bool> subtype_cache_;
 };
 
 }  // namespace
