@@ -24,12 +24,18 @@ fi
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$BUILD" --target gpt2_bench > /dev/null
 
+# CPU ticks (USER_HZ) the whole machine spent busy, and those this shell's finished children spent:
+# their difference over the run is what other processes took from the 2 cores we measure on.
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+child_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; }
+
 mkdir -p build/bench-results
 out="build/bench-results/engine-$(date +%Y%m%d-%H%M%S).jsonl"
 echo "engine benchmark: load average $(cut -d' ' -f1-3 /proc/loadavg) before; JSON lines in $out" >&2
 {
   printf '{"machine":"%s","cores":%s,"load_before":"%s"}\n' \
     "$(lscpu | sed -n 's/^Model name: *//p')" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  busy0=$(busy_ticks) child0=$(child_ticks) start=$(date +%s.%N)
   for round in $(seq "$ROUNDS"); do
     echo "round $round of $ROUNDS" >&2
     "$BUILD/bench/gpt2_bench" --only bandwidth --threads "$(echo "$THREADS" | tr ' ' ',')"
@@ -41,6 +47,9 @@ echo "engine benchmark: load average $(cut -d' ' -f1-3 /proc/loadavg) before; JS
       node bench/ort_gpt2.mjs --model "$MODEL" --threads "$t"
     done
   done
-  printf '{"load_after":"%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '{"load_after":"%s","others_cores":%s}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    "$(awk -v b="$(( $(busy_ticks) - busy0 ))" -v c="$(( $(child_ticks) - child0 ))" \
+      -v s="$start" -v e="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.2f", (b - c) / hz / (e - s) }')"
 } > "$out"
 node bench/engine_table.mjs "$out"

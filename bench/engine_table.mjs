@@ -37,7 +37,8 @@ const bound = (weights, t, ctx) =>
   bandwidth(t);
 
 console.log(`Machine: ${meta.machine ?? '?'}, ${meta.cores ?? '?'} cores; load average before ` +
-  `${meta.load_before ?? '?'}, after ${meta.load_after ?? '?'}; median of ${rounds} rounds.\n`);
+  `${meta.load_before ?? '?'}, after ${meta.load_after ?? '?'}; other processes used ` +
+  `${meta.others_cores ?? '?'} cores on average during the run; median of ${rounds} rounds.\n`);
 console.log('| figure | threads | hyv fp32 | hyv q8 | ORT fp32 | bound fp32 | bound q8 |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 const rows = [
