@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PROMPT ?= The
-.PHONY: deps build wasm run test bench clean
+.PHONY: deps build wasm canisters run test bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -18,10 +18,16 @@ wasm: deps
 	@cmake -S hosts/wasm -B $(BUILD)/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(BUILD)/wasm -j $(JOBS)
 
+# The hyv_ai_engine canister for the Internet Computer (imports only ic0.*, shrunk, with its Candid
+# interface embedded): $(BUILD)/canisters/hyv_ai_engine.wasm. See docs/canister.md.
+canisters: deps
+	@cmake -S hosts/canister -B $(BUILD)/canisters -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+	@cmake --build $(BUILD)/canisters -j $(JOBS)
+
 run: build
 	@$(BUILD)/hyv generate text --prompt "$(PROMPT)" --max-tokens 60 --seed 1
 
-test: build wasm
+test: build wasm canisters
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

@@ -1,0 +1,158 @@
+// The hyv_ai_engine canister: its exported endpoints (interface: hosts/canister/hyv_ai_engine.did).
+// Each endpoint decodes its Candid argument (a malformed one is rejected), checks the caller, runs
+// the model store and replies; a failed check is an `Err` reply that changes nothing.
+#include <string>
+
+#include "hyv/candid/types.h"
+#include "hyv/ic0/api.h"
+#include "model_store.h"
+
+namespace {
+
+using hyv::candid::field;
+using hyv::candid::Op;
+using hyv::candid::prim;
+using hyv::candid::TypeRef;
+using hyv::candid::TypeTable;
+using hyv::candid::Value;
+namespace ic0 = hyv::ic0;
+namespace store = hyv::canister;
+
+uint32_t id_of(const char* name) {
+  return hyv::candid::field_hash(name);
+}
+
+// The Candid types of hyv_ai_engine.did, built once per call (cheap next to the work).
+struct Types {
+  TypeTable t;
+  TypeRef blob = t.vec(prim(Op::Nat8));
+  TypeRef model_info =
+      t.record({field("name", prim(Op::Text)), field("id", prim(Op::Nat64)),
+                field("total_bytes", prim(Op::Nat64)), field("received", prim(Op::Nat64)),
+                field("complete", prim(Op::Bool)), field("sha256", blob)});
+  TypeRef upload_begin = t.record({field("name", prim(Op::Text)),
+                                   field("total_bytes", prim(Op::Nat64)), field("sha256", blob)});
+  TypeRef upload_chunk = t.record(
+      {field("id", prim(Op::Nat64)), field("offset", prim(Op::Nat64)), field("bytes", blob)});
+  TypeRef result_nat64 = t.variant({field("Ok", prim(Op::Nat64)), field("Err", prim(Op::Text))});
+  TypeRef result_info = t.variant({field("Ok", model_info), field("Err", prim(Op::Text))});
+  TypeRef result_unit = t.variant({field("Ok", prim(Op::Null)), field("Err", prim(Op::Text))});
+  TypeRef models = t.vec(model_info);
+};
+
+Value model_info_value(const store::ModelInfo& m) {
+  // Record fields in any order: the encoder follows the type's (sorted) field order by id.
+  return Value::record(
+      {id_of("name"), id_of("id"), id_of("total_bytes"), id_of("received"), id_of("complete"),
+       id_of("sha256")},
+      {Value::text_(m.name), Value::fixed(Op::Nat64, m.id), Value::fixed(Op::Nat64, m.total_bytes),
+       Value::fixed(Op::Nat64, m.received), Value::boolean_(m.complete),
+       Value::blob_({m.sha256.begin(), m.sha256.end()})});
+}
+
+Value err(const hyv::Status& s) {
+  return Value::variant(id_of("Err"), Value::text_(s.message()));
+}
+
+void reply_one(const Types& types, TypeRef type, Value value) {
+  TypeRef t[] = {type};
+  Value v[] = {std::move(value)};
+  ic0::reply(types.t, t, v);
+}
+
+// Uploading and deleting change what every user's generations run on: controllers only, and never
+// the anonymous principal (which a misconfigured controller list could contain).
+hyv::Status check_may_manage_models() {
+  std::vector<uint8_t> caller = ic0::caller();
+  if (caller.size() == 1 && caller[0] == ic0::kAnonymousPrincipal) {
+    return hyv::Status::Error("the anonymous principal may not manage models; sign your calls");
+  }
+  if (!ic0::is_controller(caller)) {
+    return hyv::Status::Error("only controllers of this canister may manage models");
+  }
+  return hyv::Status::Ok();
+}
+
+void open_store_or_trap() {
+  hyv::Status s = store::store_open();
+  if (!s.ok()) ic0::trap(s.message());
+}
+
+}  // namespace
+
+extern "C" HYV_CANISTER_EXPORT(canister_init) void canister_init() {
+  ic0::initialize_runtime();
+  open_store_or_trap();
+}
+
+// Nothing to save before an upgrade: all state is in stable memory already (model_store.h).
+extern "C" HYV_CANISTER_EXPORT(canister_post_upgrade) void canister_post_upgrade() {
+  ic0::initialize_runtime();
+  open_store_or_trap();  // a store of another layout fails the upgrade instead of being misread
+}
+
+extern "C" HYV_CANISTER_UPDATE(model_upload_begin) void model_upload_begin() {
+  Types types;
+  TypeRef expected[] = {types.upload_begin};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  if (hyv::Status s = check_may_manage_models(); !s.ok()) {
+    return reply_one(types, types.result_nat64, err(s));
+  }
+  const Value& a = args.values[0];
+  hyv::Result<uint64_t> id =
+      store::upload_begin(a.field(id_of("name"))->text, a.field(id_of("total_bytes"))->bits,
+                          a.field(id_of("sha256"))->blob, ic0::time_ns());
+  reply_one(types, types.result_nat64,
+            id.ok() ? Value::variant(id_of("Ok"), Value::fixed(Op::Nat64, id.value()))
+                    : err(id.status()));
+}
+
+extern "C" HYV_CANISTER_UPDATE(model_upload_chunk) void model_upload_chunk() {
+  Types types;
+  TypeRef expected[] = {types.upload_chunk};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  if (hyv::Status s = check_may_manage_models(); !s.ok()) {
+    return reply_one(types, types.result_nat64, err(s));
+  }
+  const Value& a = args.values[0];
+  hyv::Result<uint64_t> received = store::upload_chunk(
+      a.field(id_of("id"))->bits, a.field(id_of("offset"))->bits, a.field(id_of("bytes"))->blob);
+  reply_one(types, types.result_nat64,
+            received.ok() ? Value::variant(id_of("Ok"), Value::fixed(Op::Nat64, received.value()))
+                          : err(received.status()));
+}
+
+extern "C" HYV_CANISTER_UPDATE(model_upload_finish) void model_upload_finish() {
+  Types types;
+  TypeRef expected[] = {prim(Op::Nat64)};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  if (hyv::Status s = check_may_manage_models(); !s.ok()) {
+    return reply_one(types, types.result_info, err(s));
+  }
+  hyv::Result<store::ModelInfo> info = store::upload_finish(args.values[0].bits);
+  reply_one(
+      types, types.result_info,
+      info.ok() ? Value::variant(id_of("Ok"), model_info_value(info.value())) : err(info.status()));
+}
+
+extern "C" HYV_CANISTER_UPDATE(model_delete) void model_delete() {
+  Types types;
+  TypeRef expected[] = {prim(Op::Text)};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  hyv::Status s = check_may_manage_models();
+  if (s.ok()) s = store::model_delete(args.values[0].text);
+  reply_one(types, types.result_unit, s.ok() ? Value::variant(id_of("Ok"), Value::null()) : err(s));
+}
+
+extern "C" HYV_CANISTER_QUERY(models_list) void models_list() {
+  Types types;
+  ic0::Args args = ic0::decode_args(types.t, {});
+  if (!args.ok) return;
+  std::vector<Value> items;
+  for (const store::ModelInfo& m : store::models_list()) items.push_back(model_info_value(m));
+  reply_one(types, types.models, Value::vec(std::move(items)));
+}

@@ -1,0 +1,68 @@
+// Models uploaded into stable memory, which survives upgrades (the heap does not).
+//
+// Layout (little-endian, as wasm is; version kLayoutVersion):
+//   [0, 64)             Header: magic "HYVMODL1", layout version, next upload id
+//   [64, 64 + 64*256)   Directory: kMaxEntries entries of 256 bytes (Entry, zero = free)
+//   [65536, ...)        Model bytes: each entry owns [data_offset, data_offset + total_bytes),
+//                       placed first-fit between the live entries' regions
+// Nothing lives on the heap between calls: every call reads the directory, so an upgrade keeps
+// every model (complete or still uploading) without pre_upgrade work, and a trapped call leaves
+// stable memory as it was (the IC rolls the call back).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hyv/sha256.h"
+#include "hyv/status.h"
+
+namespace hyv::canister {
+
+inline constexpr uint32_t kLayoutVersion = 1;
+inline constexpr uint32_t kMaxEntries = 64;
+inline constexpr uint32_t kMaxNameBytes = 64;
+inline constexpr uint64_t kMaxChunkBytes = 2u << 20;
+inline constexpr uint64_t kDataStart = 65536;
+
+enum class EntryState : uint32_t { Free = 0, Uploading = 1, Complete = 2 };
+
+struct Entry {
+  EntryState state = EntryState::Free;
+  uint32_t name_len = 0;
+  char name[kMaxNameBytes] = {};
+  uint64_t id = 0;
+  uint64_t total_bytes = 0;
+  uint64_t data_offset = 0;
+  uint64_t received = 0;  // bytes [0, received) are stored and hashed
+  uint64_t created_ns = 0;
+  uint8_t sha256[32] = {};  // the digest the uploader announced
+  Sha256 hash;              // running hash of the bytes received so far
+
+  std::string_view name_view() const { return {name, name_len}; }
+};
+static_assert(sizeof(Entry) <= 256, "a directory entry must fit its 256-byte slot");
+
+struct ModelInfo {
+  std::string name;
+  uint64_t id = 0;
+  uint64_t total_bytes = 0;
+  uint64_t received = 0;
+  bool complete = false;
+  std::array<uint8_t, 32> sha256{};
+};
+
+// Writes the header when stable memory is empty; checks it otherwise.
+Status store_open();
+Result<uint64_t> upload_begin(std::string_view name, uint64_t total_bytes,
+                              std::span<const uint8_t> sha256, uint64_t now_ns);
+// Bytes at `offset` may overlap what was received (a resent chunk: the overlap is ignored) but may
+// not leave a gap. Returns the bytes received so far.
+Result<uint64_t> upload_chunk(uint64_t id, uint64_t offset, std::span<const uint8_t> bytes);
+Result<ModelInfo> upload_finish(uint64_t id);
+std::vector<ModelInfo> models_list();
+Status model_delete(std::string_view name);
+
+}  // namespace hyv::canister

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The built hyv_ai_engine canister matches its interface and imports only the IC system API:
+# - `ic-wasm check-endpoints` against hosts/canister/hyv_ai_engine.did passes, and (negative
+#   control) fails for an interface missing a method, so the check has teeth;
+# - the embedded `candid:service` metadata is exactly that .did file;
+# - every import of the module is from "ic0" (anything else makes the IC refuse to install it).
+# Usage (from the repo root): bash tests/canister/check_endpoints_test.sh path/to/hyv
+# The canister comes from `make canisters`, next to the binary: <dir of hyv>/canisters/ (build/...
+# for build/hyv). This script builds nothing.
+set -euo pipefail
+
+hyv="${1:?usage: check_endpoints_test.sh path/to/hyv}"
+dir="$(dirname "$hyv")/canisters"
+wasm="$dir/hyv_ai_engine.wasm"
+raw="$dir/raw/hyv_ai_engine.wasm"  # the same module before ic-wasm embedded the interface
+did=hosts/canister/hyv_ai_engine.did
+ic_wasm=node_modules/@icp-sdk/ic-wasm-linux-x64/bin/ic-wasm
+export RUST_BACKTRACE=0
+
+for f in "$wasm" "$raw"; do
+  if [ ! -f "$f" ]; then
+    echo "FAIL: $f is missing; build it with 'make canisters' (the test does not build it)" >&2
+    exit 1
+  fi
+done
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# Exports that are not Candid methods: the IC's entry points, the reactor's _initialize and the
+# WASI shim's output buffer (hosts/wasm/wasi_shim.cpp), which the IC ignores.
+printf '%s\n' canister_init canister_post_upgrade _initialize hyv_output_ptr hyv_output_len \
+  > "$tmp/hidden.txt"
+
+"$ic_wasm" "$wasm" check-endpoints --candid "$did" --hidden "$tmp/hidden.txt"
+
+# With metadata embedded, ic-wasm checks against that, so the control uses the module without it.
+grep -v 'model_delete' "$did" > "$tmp/missing_method.did"
+if "$ic_wasm" "$raw" check-endpoints --candid "$tmp/missing_method.did" \
+     --hidden "$tmp/hidden.txt" > "$tmp/control.log" 2>&1; then
+  echo "FAIL: check-endpoints accepted an interface without model_delete" >&2
+  exit 1
+fi
+grep -q 'model_delete' "$tmp/control.log" || { cat "$tmp/control.log" >&2; exit 1; }
+"$ic_wasm" "$raw" check-endpoints --candid "$did" --hidden "$tmp/hidden.txt" > /dev/null
+
+"$ic_wasm" "$wasm" metadata candid:service > "$tmp/embedded.did"
+# (ic-wasm prints the metadata with one more line end; trailing line ends are not compared.)
+if [ "$(cat "$did")" != "$(cat "$tmp/embedded.did")" ]; then
+  echo "FAIL: candid:service metadata differs from $did" >&2
+  diff "$did" "$tmp/embedded.did" >&2 || true
+  exit 1
+fi
+"$ic_wasm" "$wasm" metadata | grep -q 'icp:public candid:service' ||
+  { echo "FAIL: candid:service is not public metadata" >&2; exit 1; }
+
+node --input-type=module - "$wasm" <<'JS'
+import { readFileSync } from 'node:fs';
+const module = new WebAssembly.Module(readFileSync(process.argv[2]));
+const imports = WebAssembly.Module.imports(module);
+const foreign = imports.filter((i) => i.module !== 'ic0');
+if (foreign.length > 0) {
+  console.error('FAIL: imports outside ic0:', foreign.map((i) => `${i.module}.${i.name}`).join(', '));
+  process.exit(1);
+}
+if (imports.length === 0) {
+  console.error('FAIL: no ic0 imports at all; is this the canister module?');
+  process.exit(1);
+}
+console.log(`imports: ${imports.map((i) => i.name).join(', ')}`);
+JS
+echo "check_endpoints: ok"
