@@ -3,6 +3,7 @@
 // digests computed with Node's crypto, so neither side is our own code.
 // Usage: node tests/canister/model_upload_test.mjs path/to/hyv_ai_engine.wasm path/to/model-file
 import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
@@ -22,7 +23,11 @@ const METHODS = {
   model_upload_finish: [[IDL.Nat64], IDL.Variant({ Ok: ModelInfo, Err: IDL.Text })],
   model_delete: [[IDL.Text], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
   models_list: [[], IDL.Vec(ModelInfo)],
+  uploaders_add: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
+  uploaders_remove: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
+  uploaders_list: [[], IDL.Vec(IDL.Principal)],
 };
+const QUERIES = new Set(['models_list', 'uploaders_list']);
 
 const controller = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
 const stranger = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : 100 + i));
@@ -32,7 +37,7 @@ let host;
 function call(method, args, caller = controller) {
   const [argTypes, ret] = METHODS[method];
   const bytes = IDL.encode(argTypes, args);
-  const r = method === 'models_list' ? host.query(method, bytes, caller) : host.update(method, bytes, caller);
+  const r = QUERIES.has(method) ? host.query(method, bytes, caller) : host.update(method, bytes, caller);
   if (r.reply === undefined) throw new Error(`${method}: no reply: ${JSON.stringify(r)}`);
   return IDL.decode([ret], r.reply)[0];
 }
@@ -146,6 +151,34 @@ test('only controllers, never the anonymous principal, may upload or delete', ()
   host.controllers.pop();
   assert.deepEqual(list(stranger), before, 'anyone may list; nothing changed');
   assert.deepEqual(call('models_list', [], ANONYMOUS), before);
+});
+
+test('controllers authorise uploaders, who may then upload and delete; they survive upgrades', () => {
+  const p = Principal.fromUint8Array(stranger);
+  const uploaders = () => call('uploaders_list', [], stranger).map((x) => x.toText());
+  assert.deepEqual(uploaders(), []);
+  err(call('uploaders_add', [p], stranger), /only controllers of this canister may manage uploaders/);
+  err(call('uploaders_add', [Principal.anonymous()]), /anonymous principal cannot be an uploader/);
+  err(call('uploaders_remove', [p]), new RegExp(`${p.toText()} is not an uploader`));
+  ok(call('uploaders_add', [p]));
+  err(call('uploaders_add', [p]), /is an uploader already/);
+  assert.deepEqual(uploaders(), [p.toText()]);
+  assert.equal(host.upgrade(controller).trap, undefined);
+  assert.deepEqual(uploaders(), [p.toText()]);
+
+  const data = model.subarray(0, 4000);
+  const id = ok(call('model_upload_begin', [{ name: 'by-uploader', total_bytes: 4000n, sha256: [...sha(data)] }], stranger));
+  ok(call('model_upload_chunk', [{ id, offset: 0n, bytes: [...data] }], stranger));
+  assert.equal(ok(call('model_upload_finish', [id], stranger)).complete, true);
+  err(call('uploaders_remove', [p], stranger), /only controllers/);
+  ok(call('model_delete', ['by-uploader'], stranger));
+
+  ok(call('uploaders_remove', [p]));
+  assert.deepEqual(uploaders(), []);
+  err(call('model_upload_begin', [{ name: 'x', total_bytes: 1n, sha256: [...sha(data)] }], stranger), /only controllers/);
+  for (let i = 0; i < 16; ++i) ok(call('uploaders_add', [Principal.fromUint8Array(Uint8Array.of(7, i))]));
+  err(call('uploaders_add', [p]), /16 uploaders already/);
+  for (let i = 0; i < 16; ++i) ok(call('uploaders_remove', [Principal.fromUint8Array(Uint8Array.of(7, i))]));
 });
 
 test('malformed Candid is rejected with a message and changes nothing', () => {

@@ -6,6 +6,7 @@
 #include "hyv/candid/types.h"
 #include "hyv/ic0/api.h"
 #include "model_store.h"
+#include "uploaders.h"
 
 namespace {
 
@@ -38,6 +39,7 @@ struct Types {
   TypeRef result_info = t.variant({field("Ok", model_info), field("Err", prim(Op::Text))});
   TypeRef result_unit = t.variant({field("Ok", prim(Op::Null)), field("Err", prim(Op::Text))});
   TypeRef models = t.vec(model_info);
+  TypeRef principals = t.vec(prim(Op::Principal));
 };
 
 Value model_info_value(const store::ModelInfo& m) {
@@ -60,15 +62,28 @@ void reply_one(const Types& types, TypeRef type, Value value) {
   ic0::reply(types.t, t, v);
 }
 
-// Uploading and deleting change what every user's generations run on: controllers only, and never
-// the anonymous principal (which a misconfigured controller list could contain).
+// Uploading and deleting change what every user's generations run on: controllers and the
+// uploaders they authorised only, and never the anonymous principal (which a misconfigured
+// controller list could contain).
 hyv::Status check_may_manage_models() {
   std::vector<uint8_t> caller = ic0::caller();
   if (caller.size() == 1 && caller[0] == ic0::kAnonymousPrincipal) {
     return hyv::Status::Error("the anonymous principal may not manage models; sign your calls");
   }
+  if (!ic0::is_controller(caller) && !store::is_uploader(caller)) {
+    return hyv::Status::Error(
+        "only controllers of this canister and the uploaders they authorise may manage models");
+  }
+  return hyv::Status::Ok();
+}
+
+hyv::Status check_is_controller() {
+  std::vector<uint8_t> caller = ic0::caller();
+  if (caller.size() == 1 && caller[0] == ic0::kAnonymousPrincipal) {
+    return hyv::Status::Error("the anonymous principal may not manage uploaders");
+  }
   if (!ic0::is_controller(caller)) {
-    return hyv::Status::Error("only controllers of this canister may manage models");
+    return hyv::Status::Error("only controllers of this canister may manage uploaders");
   }
   return hyv::Status::Ok();
 }
@@ -155,4 +170,36 @@ extern "C" HYV_CANISTER_QUERY(models_list) void models_list() {
   std::vector<Value> items;
   for (const store::ModelInfo& m : store::models_list()) items.push_back(model_info_value(m));
   reply_one(types, types.models, Value::vec(std::move(items)));
+}
+
+// Authorises a principal to upload and delete models (controllers only).
+extern "C" HYV_CANISTER_UPDATE(uploaders_add) void uploaders_add() {
+  Types types;
+  TypeRef expected[] = {prim(Op::Principal)};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  hyv::Status s = check_is_controller();
+  if (s.ok()) s = store::uploaders_add(args.values[0].principal);
+  reply_one(types, types.result_unit, s.ok() ? Value::variant(id_of("Ok"), Value::null()) : err(s));
+}
+
+extern "C" HYV_CANISTER_UPDATE(uploaders_remove) void uploaders_remove() {
+  Types types;
+  TypeRef expected[] = {prim(Op::Principal)};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  hyv::Status s = check_is_controller();
+  if (s.ok()) s = store::uploaders_remove(args.values[0].principal);
+  reply_one(types, types.result_unit, s.ok() ? Value::variant(id_of("Ok"), Value::null()) : err(s));
+}
+
+extern "C" HYV_CANISTER_QUERY(uploaders_list) void uploaders_list() {
+  Types types;
+  ic0::Args args = ic0::decode_args(types.t, {});
+  if (!args.ok) return;
+  std::vector<Value> items;
+  for (std::vector<uint8_t>& p : store::uploaders_list()) {
+    items.push_back(Value::principal_(std::move(p)));
+  }
+  reply_one(types, types.principals, Value::vec(std::move(items)));
 }

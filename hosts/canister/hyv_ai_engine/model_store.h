@@ -3,6 +3,7 @@
 // Layout (little-endian, as wasm is; version kLayoutVersion):
 //   [0, 64)             Header: magic "HYVMODL1", layout version, next upload id
 //   [64, 64 + 64*256)   Directory: kMaxEntries entries of 256 bytes (Entry, zero = free)
+//   [32768, 32768+16*32) Uploaders: principals controllers authorised (uploaders.h)
 //   [65536, ...)        Model bytes: each entry owns [data_offset, data_offset + total_bytes),
 //                       placed first-fit between the live entries' regions
 // Nothing lives on the heap between calls: every call reads the directory, so an upgrade keeps
