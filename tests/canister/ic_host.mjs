@@ -13,12 +13,13 @@ import { readFileSync } from 'node:fs';
 
 export const ANONYMOUS = Uint8Array.of(4);
 const PAGE = 65536;
-const MAX_STABLE_PAGES = 1n << 20n; // 64 GiB; well above what tests use
 
 class Trap extends Error {}
 
 export class IcHost {
-  constructor(wasmPath, { controllers = [] } = {}) {
+  // maxStablePages: stable64_grow fails beyond it (the IC's limit is far higher; tests lower it).
+  constructor(wasmPath, { controllers = [], maxStablePages = 1n << 20n } = {}) {
+    this.maxStablePages = maxStablePages;
     this.module = new WebAssembly.Module(readFileSync(wasmPath));
     this.controllers = controllers.map((c) => Uint8Array.from(c));
     this.stable = new Uint8Array(0);
@@ -155,7 +156,7 @@ export class IcHost {
       stable64_size: () => BigInt(host.stable.length / PAGE),
       stable64_grow: (pages) => {
         const old = BigInt(host.stable.length / PAGE);
-        if (old + pages > MAX_STABLE_PAGES) return -1n;
+        if (old + pages > host.maxStablePages) return -1n;
         const grown = new Uint8Array(Number(old + pages) * PAGE);
         grown.set(host.stable);
         host.stable = grown;

@@ -181,6 +181,20 @@ test('controllers authorise uploaders, who may then upload and delete; they surv
   for (let i = 0; i < 16; ++i) ok(call('uploaders_remove', [Principal.fromUint8Array(Uint8Array.of(7, i))]));
 });
 
+test('a model larger than the stable memory left is an Err that leaves nothing behind', () => {
+  const before = list();
+  const pages = host.stable.length;
+  host.maxStablePages = BigInt(pages / 65536 + 100); // 6.25 MiB more
+  err(call('model_upload_begin', [{ name: 'huge', total_bytes: 8n << 20n, sha256: [...sha(model)] }]),
+    /stable memory: cannot grow/);
+  assert.deepEqual(list(), before);
+  assert.equal(host.stable.length, pages);
+  const id = upload('fits', Buffer.concat([big, big]), 2 << 20); // 4.6 MiB still fits
+  ok(call('model_upload_finish', [id]));
+  ok(call('model_delete', ['fits']));
+  host.maxStablePages = 1n << 20n;
+});
+
 test('malformed Candid is rejected with a message and changes nothing', () => {
   const before = Buffer.from(host.stable);
   let r = host.update('model_upload_begin', Buffer.from('DIDL garbage'), controller);
