@@ -1,8 +1,10 @@
 // ThreadPool: the native host's TaskRunner. Workers are started once and reused for every
 // run(); the calling thread takes tasks too, so a pool of N uses N threads in all.
-// Invariant between run() calls: no task is queued and every worker waits on work_cv_.
+// Invariant between run() calls: no task is queued and every worker either spins briefly on
+// generation_ or waits on work_cv_.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -31,9 +33,11 @@ class ThreadPool final : public TaskRunner {
   std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;
   const std::function<void(int)>* fn_ = nullptr;
-  int next_ = 0, n_tasks_ = 0, finished_ = 0;
-  unsigned generation_ = 0;
-  bool stop_ = false;
+  int next_ = 0, n_tasks_ = 0;
+  // Written under mu_; read without it while spinning.
+  std::atomic<int> finished_{0};
+  std::atomic<unsigned> generation_{0};
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace hyv::native
