@@ -7,6 +7,10 @@
 //     keeps only stable memory, starts a fresh heap and calls canister_post_upgrade (a trap there
 //     leaves the canister as before the upgrade);
 //   - is_controller answers from the controllers given to the host; the caller is given per call.
+//   - performance_counter does not count instructions: it returns
+//     host.performanceCounter(reads), where reads is how many times the current message has read
+//     it before (default: always 0). Tests set it to make a canister's instruction budget run out
+//     after a chosen number of reads, e.g. (n) => (n >= 3 ? 35_000_000_000n : 0n).
 // Not modelled (yet): instruction limits and cycles, inter-canister calls, time passing on its own
 // (time advances 1 ms per call so it is deterministic), canister_inspect_message.
 import { readFileSync } from 'node:fs';
@@ -26,6 +30,7 @@ export class IcHost {
     this.instance = null;
     this.timeNs = 1_700_000_000_000_000_000n;
     this.logs = [];
+    this.performanceCounter = () => 0n;
   }
 
   install(caller) {
@@ -85,7 +90,8 @@ export class IcHost {
     }
     const before = system ? null : this.#snapshot();
     this.timeNs += 1_000_000n;
-    this.call = { arg, caller: Uint8Array.from(caller), reply: [], replied: false, reject: null };
+    this.call = { arg, caller: Uint8Array.from(caller), reply: [], replied: false, reject: null,
+                  counterReads: 0 };
     try {
       fn();
     } catch (e) {
@@ -170,7 +176,10 @@ export class IcHost {
         const [b] = stableRange(offset, size, 'stable64_write');
         host.stable.set(mem().subarray(Number(src), Number(src) + Number(size)), b);
       },
-      performance_counter: () => 0n,
+      performance_counter: () => {
+        const c = inCall('performance_counter');
+        return BigInt(host.performanceCounter(c.counterReads++));
+      },
       debug_print: (src, size) => host.logs.push(text(src, size)),
       trap: (src, size) => {
         throw new Trap(text(src, size));

@@ -5,7 +5,9 @@
 
 #include "hyv/candid/types.h"
 #include "hyv/ic0/api.h"
+#include "loaded_models.h"
 #include "model_store.h"
+#include "sessions.h"
 #include "uploaders.h"
 
 namespace {
@@ -39,6 +41,25 @@ struct Types {
   TypeRef result_info = t.variant({field("Ok", model_info), field("Err", prim(Op::Text))});
   TypeRef result_unit = t.variant({field("Ok", prim(Op::Null)), field("Err", prim(Op::Text))});
   TypeRef models = t.vec(model_info);
+  TypeRef model_load_arg =
+      t.record({field("name", prim(Op::Text)), field("quantize", t.opt(prim(Op::Text)))});
+  TypeRef loaded_info =
+      t.record({field("name", prim(Op::Text)), field("sha256", prim(Op::Text)),
+                field("weights", prim(Op::Text)), field("parameters", prim(Op::Nat64))});
+  TypeRef result_loaded = t.variant({field("Ok", loaded_info), field("Err", prim(Op::Text))});
+  TypeRef generate_request =
+      t.record({field("model", prim(Op::Text)), field("prompt", prim(Op::Text)),
+                field("max_tokens", prim(Op::Nat32)), field("temperature", prim(Op::Float32)),
+                field("top_k", prim(Op::Nat32)), field("top_p", prim(Op::Float32)),
+                field("min_p", prim(Op::Float32)), field("repeat_penalty", prim(Op::Float32)),
+                field("seed", prim(Op::Nat64)), field("stop", t.vec(prim(Op::Text)))});
+  TypeRef generate_reply =
+      t.record({field("session", prim(Op::Nat64)), field("text", prim(Op::Text)),
+                field("tokens", t.vec(prim(Op::Nat32))), field("done", prim(Op::Bool)),
+                field("finish_reason", prim(Op::Text)), field("prompt_tokens", prim(Op::Nat32)),
+                field("generated_tokens", prim(Op::Nat32)), field("model_sha256", prim(Op::Text)),
+                field("weights", prim(Op::Text)), field("request", generate_request)});
+  TypeRef result_generate = t.variant({field("Ok", generate_reply), field("Err", prim(Op::Text))});
   TypeRef principals = t.vec(prim(Op::Principal));
 };
 
@@ -50,6 +71,46 @@ Value model_info_value(const store::ModelInfo& m) {
       {Value::text_(m.name), Value::fixed(Op::Nat64, m.id), Value::fixed(Op::Nat64, m.total_bytes),
        Value::fixed(Op::Nat64, m.received), Value::boolean_(m.complete),
        Value::blob_({m.sha256.begin(), m.sha256.end()})});
+}
+
+store::GenerateParams params_of(const Value& a) {
+  store::GenerateParams p;
+  p.model = a.field(id_of("model"))->text;
+  p.prompt = a.field(id_of("prompt"))->text;
+  p.max_tokens = static_cast<uint32_t>(a.field(id_of("max_tokens"))->bits);
+  p.temperature = static_cast<float>(a.field(id_of("temperature"))->real);
+  p.top_k = static_cast<uint32_t>(a.field(id_of("top_k"))->bits);
+  p.top_p = static_cast<float>(a.field(id_of("top_p"))->real);
+  p.min_p = static_cast<float>(a.field(id_of("min_p"))->real);
+  p.repeat_penalty = static_cast<float>(a.field(id_of("repeat_penalty"))->real);
+  p.seed = a.field(id_of("seed"))->bits;
+  for (const Value& s : a.field(id_of("stop"))->items) p.stop.push_back(s.text);
+  return p;
+}
+
+Value params_value(const store::GenerateParams& p) {
+  std::vector<Value> stop;
+  for (const std::string& s : p.stop) stop.push_back(Value::text_(s));
+  return Value::record(
+      {id_of("model"), id_of("prompt"), id_of("max_tokens"), id_of("temperature"), id_of("top_k"),
+       id_of("top_p"), id_of("min_p"), id_of("repeat_penalty"), id_of("seed"), id_of("stop")},
+      {Value::text_(p.model), Value::text_(p.prompt), Value::fixed(Op::Nat32, p.max_tokens),
+       Value::float32(p.temperature), Value::fixed(Op::Nat32, p.top_k), Value::float32(p.top_p),
+       Value::float32(p.min_p), Value::float32(p.repeat_penalty), Value::fixed(Op::Nat64, p.seed),
+       Value::vec(std::move(stop))});
+}
+
+Value generate_value(const store::GenerateOutput& o) {
+  std::vector<Value> tokens;
+  for (int32_t t : o.tokens) tokens.push_back(Value::fixed(Op::Nat32, static_cast<uint32_t>(t)));
+  return Value::record(
+      {id_of("session"), id_of("text"), id_of("tokens"), id_of("done"), id_of("finish_reason"),
+       id_of("prompt_tokens"), id_of("generated_tokens"), id_of("model_sha256"), id_of("weights"),
+       id_of("request")},
+      {Value::fixed(Op::Nat64, o.session), Value::text_(o.text), Value::vec(std::move(tokens)),
+       Value::boolean_(o.done), Value::text_(o.finish_reason),
+       Value::fixed(Op::Nat32, o.prompt_tokens), Value::fixed(Op::Nat32, o.generated_tokens),
+       Value::text_(o.model_sha256), Value::text_(o.weights), params_value(o.params)});
 }
 
 Value err(const hyv::Status& s) {
@@ -202,4 +263,56 @@ extern "C" HYV_CANISTER_QUERY(uploaders_list) void uploaders_list() {
     items.push_back(Value::principal_(std::move(p)));
   }
   reply_one(types, types.principals, Value::vec(std::move(items)));
+}
+
+// Parses an uploaded model folder into the heap (controllers and uploaders only: it costs memory
+// every user shares). The heap is reset at an upgrade: load again after one.
+extern "C" HYV_CANISTER_UPDATE(model_load) void model_load() {
+  Types types;
+  TypeRef expected[] = {types.model_load_arg};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  if (hyv::Status s = check_may_manage_models(); !s.ok()) {
+    return reply_one(types, types.result_loaded, err(s));
+  }
+  const Value& a = args.values[0];
+  const Value* quantize = a.field(id_of("quantize"));
+  auto loaded = store::model_load(a.field(id_of("name"))->text,
+                                  quantize->items.empty() ? "" : quantize->items[0].text);
+  if (!loaded.ok()) return reply_one(types, types.result_loaded, err(loaded.status()));
+  const store::LoadedModelEntry& m = *loaded.value();
+  Value info = Value::record(
+      {id_of("name"), id_of("sha256"), id_of("weights"), id_of("parameters")},
+      {Value::text_(m.name), Value::text_(m.sha256_hex), Value::text_(m.weights),
+       Value::fixed(Op::Nat64, static_cast<uint64_t>(m.model.model.parameter_count()))});
+  reply_one(types, types.result_loaded, Value::variant(id_of("Ok"), std::move(info)));
+}
+
+// Sessions belong to their caller, so the anonymous principal (shared by everyone) may not start
+// one.
+extern "C" HYV_CANISTER_UPDATE(generate_start) void generate_start() {
+  Types types;
+  TypeRef expected[] = {types.generate_request};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  if (ic0::caller_is_anonymous()) {
+    return reply_one(types, types.result_generate,
+                     err(hyv::Status::Error("the anonymous principal may not generate: sessions "
+                                            "belong to their caller; sign your calls")));
+  }
+  auto out = store::generate_start(ic0::caller(), params_of(args.values[0]), ic0::time_ns());
+  reply_one(
+      types, types.result_generate,
+      out.ok() ? Value::variant(id_of("Ok"), generate_value(out.value())) : err(out.status()));
+}
+
+extern "C" HYV_CANISTER_UPDATE(generate_continue) void generate_continue() {
+  Types types;
+  TypeRef expected[] = {prim(Op::Nat64)};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  auto out = store::generate_continue(ic0::caller(), args.values[0].bits, ic0::time_ns());
+  reply_one(
+      types, types.result_generate,
+      out.ok() ? Value::variant(id_of("Ok"), generate_value(out.value())) : err(out.status()));
 }

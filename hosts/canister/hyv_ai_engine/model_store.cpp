@@ -259,4 +259,17 @@ Status model_delete(std::string_view name) {
   return Status::Ok();
 }
 
+Result<std::vector<uint8_t>> model_read(std::string_view name) {
+  Directory d = load();
+  int slot = find_by_name(d, name);
+  if (slot < 0) return Status::Error("no model named '" + std::string(name) + "' was uploaded");
+  const Entry& e = d.entries[slot];
+  if (e.state != EntryState::Complete) {
+    return Status::Error("model '" + std::string(name) + "' is still uploading: finish it first");
+  }
+  std::vector<uint8_t> bytes(e.total_bytes);
+  ic0::stable_read(e.data_offset, bytes);
+  return bytes;
+}
+
 }  // namespace hyv::canister

@@ -65,5 +65,8 @@ Result<uint64_t> upload_chunk(uint64_t id, uint64_t offset, std::span<const uint
 Result<ModelInfo> upload_finish(uint64_t id);
 std::vector<ModelInfo> models_list();
 Status model_delete(std::string_view name);
+// A complete model's bytes, copied from stable memory into the heap; Err when the name is unknown
+// or still uploading.
+Result<std::vector<uint8_t>> model_read(std::string_view name);
 
 }  // namespace hyv::canister

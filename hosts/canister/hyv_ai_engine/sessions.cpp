@@ -1,0 +1,142 @@
+#include "sessions.h"
+
+#include <cmath>
+#include <map>
+
+#include "hyv/ic0/api.h"
+
+namespace hyv::canister {
+namespace {
+
+struct Session {
+  std::vector<uint8_t> owner;
+  std::shared_ptr<const LoadedModelEntry> model;  // keeps it alive if the name is reloaded
+  GenerateParams params;
+  uint32_t prompt_tokens = 0;
+  uint64_t last_used_ns = 0;
+  engine::GenerationSession session;
+};
+
+struct Table {
+  uint64_t next_id = 1;
+  std::map<uint64_t, Session> sessions;
+};
+
+Table& table() {
+  static auto* t = new Table;
+  return *t;
+}
+
+void expire_idle(uint64_t now_ns) {
+  auto& s = table().sessions;
+  for (auto it = s.begin(); it != s.end();) {
+    it = now_ns - it->second.last_used_ns > kSessionIdleNs ? s.erase(it) : std::next(it);
+  }
+}
+
+Status check_params(const GenerateParams& p) {
+  if (p.prompt.empty()) return Status::Error("prompt must not be empty");
+  if (p.max_tokens < 1 || p.max_tokens > kMaxGenerateTokens) {
+    return Status::Error("max_tokens must be 1 to " + std::to_string(kMaxGenerateTokens) +
+                         ", not " + std::to_string(p.max_tokens));
+  }
+  if (p.top_k > 1'000'000) return Status::Error("top_k must be at most 1000000 (0 = off)");
+  for (const std::string& s : p.stop) {
+    if (s.empty()) return Status::Error("stop strings must not be empty");
+  }
+  if (p.stop.size() > 16) return Status::Error("at most 16 stop strings");
+  return Status::Ok();
+}
+
+engine::SamplingParams sampling_of(const GenerateParams& p) {
+  engine::SamplingParams s;
+  s.temperature = p.temperature;
+  s.top_k = static_cast<int>(p.top_k);
+  s.top_p = p.top_p;
+  s.min_p = p.min_p;
+  s.repeat_penalty = p.repeat_penalty;
+  s.seed = p.seed;
+  return s;
+}
+
+Result<GenerateOutput> run_step(uint64_t id, Session& s, uint64_t now_ns) {
+  engine::StepBudget budget;
+  budget.exhausted = [] { return ic0::instruction_counter() >= kCallInstructionBudget; };
+  budget.prefill_chunk_tokens = kPrefillChunkTokens;
+  Result<engine::StepOutput> out = s.session.step(budget, nullptr);
+  if (!out.ok()) {
+    table().sessions.erase(id);
+    return out.status();
+  }
+  s.last_used_ns = now_ns;
+  GenerateOutput r;
+  r.session = id;
+  r.tokens = std::move(out.value().tokens);
+  r.text = std::move(out.value().text);
+  r.done = s.session.done();
+  r.finish_reason = r.done ? engine::to_string(s.session.finish_reason()) : "";
+  r.prompt_tokens = s.prompt_tokens;
+  r.generated_tokens = static_cast<uint32_t>(s.session.generated_tokens().size());
+  r.model_sha256 = s.model->sha256_hex;
+  r.weights = s.model->weights;
+  r.params = s.params;
+  // A finished session has nothing left to give: free its KV cache now.
+  if (r.done) table().sessions.erase(id);
+  return r;
+}
+
+}  // namespace
+
+Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, GenerateParams params,
+                                      uint64_t now_ns) {
+  expire_idle(now_ns);
+  if (Status st = check_params(params); !st.ok()) return st;
+  std::shared_ptr<const LoadedModelEntry> model = find_loaded(params.model);
+  if (model == nullptr) {
+    return Status::Error("model '" + params.model + "' is not loaded: call model_load first");
+  }
+  int open = 0;
+  for (const auto& [id, s] : table().sessions) open += s.owner == caller ? 1 : 0;
+  if (open >= kMaxSessionsPerCaller) {
+    return Status::Error("you have " + std::to_string(open) +
+                         " open sessions, the most allowed: finish them or wait until they expire");
+  }
+  if (table().sessions.size() >= static_cast<size_t>(kMaxSessions)) {
+    return Status::Error("the canister has the most sessions it allows open; try again later");
+  }
+  engine::GenerationRequest request;
+  request.prompt = model->model.tokenizer.encode(params.prompt);
+  const auto prompt_tokens = static_cast<uint32_t>(request.prompt.size());
+  request.sampling = sampling_of(params);
+  request.max_tokens = static_cast<int>(params.max_tokens);
+  request.stop = params.stop;
+  if (Status st = engine::validate(request.sampling); !st.ok()) return st;
+  Result<engine::GenerationSession> started = engine::GenerationSession::start(
+      model->model.model, model->model.tokenizer, std::move(request));
+  if (!started.ok()) return started.status();
+
+  const uint64_t id = table().next_id++;
+  Session& s = table().sessions[id];
+  s.owner = caller;
+  s.model = std::move(model);
+  s.prompt_tokens = prompt_tokens;
+  s.params = std::move(params);
+  s.last_used_ns = now_ns;
+  s.session = std::move(started.value());
+  return run_step(id, s, now_ns);
+}
+
+Result<GenerateOutput> generate_continue(const std::vector<uint8_t>& caller, uint64_t session,
+                                         uint64_t now_ns) {
+  expire_idle(now_ns);
+  auto it = table().sessions.find(session);
+  // Another caller's session reads as unknown too: ids reveal nothing about others' sessions.
+  if (it == table().sessions.end() || it->second.owner != caller) {
+    return Status::Error("no open session " + std::to_string(session) +
+                         " of yours (finished, expired after 10 minutes idle, lost at an "
+                         "upgrade, or never started)");
+  }
+  return run_step(session, it->second, now_ns);
+}
+
+}  // namespace hyv::canister

@@ -1,0 +1,59 @@
+// Generation sessions on the heap (lost at an upgrade), keyed by id and owned by the principal
+// that started them. Each update call runs GenerationSession::step until the instruction counter
+// reaches kCallInstructionBudget (a margin below the IC's 40B per update call), so a generation,
+// and a long prompt's prefill, spans as many calls as it needs with no token repeated or lost.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hyv/engine/session.h"
+#include "hyv/status.h"
+#include "loaded_models.h"
+
+namespace hyv::canister {
+
+// Stop stepping once this many instructions ran in the call (the limit is 40B): one more forward
+// pass (a prefill chunk or a token) plus the reply must fit in the rest.
+inline constexpr uint64_t kCallInstructionBudget = 30'000'000'000;
+// Prompt tokens per forward pass of the prefill, so a long prompt spreads over calls.
+inline constexpr int kPrefillChunkTokens = 64;
+inline constexpr int kMaxSessionsPerCaller = 4;
+inline constexpr int kMaxSessions = 256;
+inline constexpr uint64_t kSessionIdleNs = uint64_t{10} * 60 * 1'000'000'000;  // 10 minutes
+inline constexpr int kMaxGenerateTokens = 4096;
+
+struct GenerateParams {
+  std::string model;
+  std::string prompt;
+  uint32_t max_tokens = 0;
+  float temperature = 0;
+  uint32_t top_k = 0;
+  float top_p = 1;
+  float min_p = 0;
+  float repeat_penalty = 1;
+  uint64_t seed = 0;
+  std::vector<std::string> stop;
+};
+
+struct GenerateOutput {
+  uint64_t session = 0;
+  std::vector<int32_t> tokens;  // new this call
+  std::string text;             // new this call
+  bool done = false;
+  std::string finish_reason;  // "" until done
+  uint32_t prompt_tokens = 0;
+  uint32_t generated_tokens = 0;  // in the whole session so far
+  std::string model_sha256;
+  std::string weights;
+  GenerateParams params;
+};
+
+Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, GenerateParams params,
+                                      uint64_t now_ns);
+Result<GenerateOutput> generate_continue(const std::vector<uint8_t>& caller, uint64_t session,
+                                         uint64_t now_ns);
+
+}  // namespace hyv::canister

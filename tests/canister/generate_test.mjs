@@ -1,0 +1,232 @@
+// Model setup (model_load) and generation (generate_start / generate_continue) in the
+// hyv_ai_engine canister, run on the built wasm through the test host (ic_host.mjs). The oracle
+// for every generated token is the native CLI (`hyv generate text ... --json`) on the same model
+// folder; arguments and replies go through npm @dfinity/candid and digests through Node's crypto.
+// The host's performance_counter is a test fixture (see ic_host.mjs): the tests make it report a
+// counter above the canister's 30B budget after a few reads, which forces a generation, and a long
+// prompt's prefill, across several calls.
+// Usage: node tests/canister/generate_test.mjs canister.wasm path/to/hyv model-folder
+import { IDL } from '@dfinity/candid';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { IcHost, ANONYMOUS } from './ic_host.mjs';
+
+const [wasmPath, hyvPath, folder] = process.argv.slice(2);
+if (!wasmPath || !hyvPath || !folder) {
+  throw new Error('usage: generate_test.mjs canister.wasm hyv model-folder');
+}
+
+const Request = IDL.Record({
+  model: IDL.Text, prompt: IDL.Text, max_tokens: IDL.Nat32, temperature: IDL.Float32,
+  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repeat_penalty: IDL.Float32,
+  seed: IDL.Nat64, stop: IDL.Vec(IDL.Text),
+});
+const Reply = IDL.Record({
+  session: IDL.Nat64, text: IDL.Text, tokens: IDL.Vec(IDL.Nat32), done: IDL.Bool,
+  finish_reason: IDL.Text, prompt_tokens: IDL.Nat32, generated_tokens: IDL.Nat32,
+  model_sha256: IDL.Text, weights: IDL.Text, request: Request,
+});
+const GenerateResult = IDL.Variant({ Ok: Reply, Err: IDL.Text });
+const METHODS = {
+  model_upload_begin: [[IDL.Record({ name: IDL.Text, total_bytes: IDL.Nat64, sha256: IDL.Vec(IDL.Nat8) })],
+    IDL.Variant({ Ok: IDL.Nat64, Err: IDL.Text })],
+  model_upload_chunk: [[IDL.Record({ id: IDL.Nat64, offset: IDL.Nat64, bytes: IDL.Vec(IDL.Nat8) })],
+    IDL.Variant({ Ok: IDL.Nat64, Err: IDL.Text })],
+  model_upload_finish: [[IDL.Nat64], IDL.Variant({ Ok: IDL.Reserved, Err: IDL.Text })],
+  model_load: [[IDL.Record({ name: IDL.Text, quantize: IDL.Opt(IDL.Text) })],
+    IDL.Variant({ Ok: IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }), Err: IDL.Text })],
+  generate_start: [[Request], GenerateResult],
+  generate_continue: [[IDL.Nat64], GenerateResult],
+};
+
+const controller = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
+const alice = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : 100 + i));
+const bob = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : 150 + i));
+const sha = (b) => createHash('sha256').update(b).digest();
+const BIG = 35_000_000_000n; // above the canister's 30B budget per call
+
+let host;
+function call(method, args, caller = controller) {
+  const [argTypes, ret] = METHODS[method];
+  const r = host.update(method, IDL.encode(argTypes, args), caller);
+  if (r.reply === undefined) throw new Error(`${method}: no reply: ${JSON.stringify(r)}`);
+  return IDL.decode([ret], r.reply)[0];
+}
+const show = (v) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}` : x));
+const ok = (r) => {
+  assert.ok('Ok' in r, `expected Ok, got ${show(r)}`);
+  return r.Ok;
+};
+const err = (r, pattern) => {
+  assert.ok('Err' in r, `expected Err matching ${pattern}, got ${show(r)}`);
+  assert.match(r.Err, pattern);
+};
+
+function uploadFolder(model) {
+  for (const file of ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt']) {
+    const data = readFileSync(`${folder}/${file}`);
+    const name = `${model}.${file}`;
+    const id = ok(call('model_upload_begin', [{ name, total_bytes: BigInt(data.length), sha256: [...sha(data)] }]));
+    for (let at = 0; at < data.length; at += 200_000) {
+      ok(call('model_upload_chunk', [{ id, offset: BigInt(at), bytes: [...data.subarray(at, at + 200_000)] }]));
+    }
+    ok(call('model_upload_finish', [id]));
+  }
+}
+
+function cli(prompt, { maxTokens = 24, temperature = 0, seed = 1, repeatPenalty = 1.1, quantize = 'none' } = {}) {
+  const out = execFileSync(hyvPath, [
+    'generate', 'text', '--model', folder, '--prompt', prompt, '--temperature', `${temperature}`,
+    '--max-tokens', `${maxTokens}`, '--seed', `${seed}`, '--repeat-penalty', `${repeatPenalty}`,
+    '--top-k', '40', '--top-p', '0.95', '--min-p', '0.05', '--quantize', quantize, '--json',
+  ]);
+  return JSON.parse(out.toString('utf8'));
+}
+
+const request = (over = {}) => ({
+  model: 'tiny', prompt: 'Hello world, this is', max_tokens: 24, temperature: 0, top_k: 40,
+  top_p: 0.95, min_p: 0.05, repeat_penalty: 1.1, seed: 1n, stop: [], ...over,
+});
+
+// Runs a generation to its end; returns every reply.
+function generate(req, caller = controller) {
+  const replies = [ok(call('generate_start', [req], caller))];
+  while (!replies.at(-1).done) {
+    replies.push(ok(call('generate_continue', [replies[0].session], caller)));
+    assert.ok(replies.length < 500, 'generation does not end');
+  }
+  return replies;
+}
+const tokensOf = (replies) => replies.flatMap((r) => [...r.tokens]);
+
+const cases = [];
+const test = (name, fn) => cases.push([name, fn]);
+
+test('model_load: only controllers and uploaders; unknown model and bad quantize are Err', () => {
+  err(call('model_load', [{ name: 'tiny', quantize: [] }], alice), /only controllers/);
+  err(call('model_load', [{ name: 'tiny', quantize: [] }], ANONYMOUS), /anonymous/);
+  err(call('model_load', [{ name: 'nope', quantize: [] }]), /no upload named 'nope.model.safetensors'/);
+  err(call('model_load', [{ name: 'tiny', quantize: ['q4'] }]), /quantize must be/);
+  err(call('generate_start', [request()], alice), /not loaded/);
+});
+
+test('model_load parses the uploaded folder and returns the safetensors sha256', () => {
+  const m = ok(call('model_load', [{ name: 'tiny', quantize: [] }]));
+  assert.equal(m.sha256, sha(readFileSync(`${folder}/model.safetensors`)).toString('hex'));
+  assert.equal(m.weights, 'f32');
+  assert.equal(m.parameters, BigInt(cli('a', { maxTokens: 1 }).model.parameters));
+});
+
+test('greedy generation across several calls equals the native CLI token for token', () => {
+  const expected = cli('Hello world, this is');
+  host.performanceCounter = (reads) => (reads >= 2 ? BIG : 0n);
+  const replies = generate(request(), alice);
+  host.performanceCounter = () => 0n;
+  assert.ok(replies.length >= 4, `only ${replies.length} calls`);
+  assert.deepEqual(tokensOf(replies), expected.tokens);
+  const last = replies.at(-1);
+  assert.equal(last.generated_tokens, 24);
+  assert.equal(last.prompt_tokens, expected.prompt_tokens);
+  assert.equal(last.finish_reason, 'max_tokens');
+  assert.equal(last.model_sha256, expected.model.sha256);
+  // float32 fields come back as the float32 nearest to what was sent.
+  const f32 = Object.fromEntries(['temperature', 'top_p', 'min_p', 'repeat_penalty'].map((k) => [k, Math.fround(request()[k])]));
+  assert.deepEqual(last.request, { ...request(), ...f32 });
+  assert.ok(replies.slice(0, -1).every((r) => !r.done && r.finish_reason === ''));
+});
+
+test('a long prompt is prefilled over several calls; the output is unchanged', () => {
+  const prompt = 'The quick brown fox jumps over the lazy dog. '.repeat(2) + 'Once upon a time';
+  const expected = cli(prompt, { maxTokens: 8 });
+  assert.ok(expected.prompt_tokens > 64, `prompt has only ${expected.prompt_tokens} tokens`);
+  host.performanceCounter = () => BIG; // one forward pass per call
+  const replies = generate(request({ prompt, max_tokens: 8 }), alice);
+  host.performanceCounter = () => 0n;
+  assert.deepEqual([...replies[0].tokens], [], 'the first call only prefills');
+  assert.deepEqual(tokensOf(replies), expected.tokens);
+});
+
+test('sampling with a seed equals the CLI with that seed, in one call or many', () => {
+  const opts = { temperature: 0.9, seed: 42, repeatPenalty: 1.0 };
+  const expected = cli('Hello', opts);
+  const req = request({ prompt: 'Hello', temperature: 0.9, seed: 42n, repeat_penalty: 1.0 });
+  assert.deepEqual(tokensOf(generate(req, alice)), expected.tokens);
+  host.performanceCounter = (reads) => (reads >= 1 ? BIG : 0n);
+  assert.deepEqual(tokensOf(generate(req, alice)), expected.tokens);
+  host.performanceCounter = () => 0n;
+});
+
+test('q8 weights at load: the same tokens as the CLI with --quantize q8', () => {
+  const m = ok(call('model_load', [{ name: 'tiny', quantize: ['q8'] }]));
+  assert.equal(m.weights, 'q8');
+  const replies = generate(request(), alice);
+  assert.equal(replies.at(-1).weights, 'q8');
+  assert.deepEqual(tokensOf(replies), cli('Hello world, this is', { quantize: 'q8' }).tokens);
+  ok(call('model_load', [{ name: 'tiny', quantize: ['none'] }]));
+});
+
+test('sessions: unknown, finished or another caller\'s session is Err; anonymous may not start', () => {
+  err(call('generate_continue', [12345n], alice), /no open session 12345/);
+  const done = generate(request({ max_tokens: 2 }), alice);
+  err(call('generate_continue', [done[0].session], alice), /no open session/);
+  host.performanceCounter = () => BIG;
+  const s = ok(call('generate_start', [request()], alice));
+  host.performanceCounter = () => 0n;
+  assert.equal(s.done, false);
+  err(call('generate_continue', [s.session], bob), /no open session/);
+  assert.ok(ok(call('generate_continue', [s.session], alice)).done);
+  err(call('generate_start', [request()], ANONYMOUS), /anonymous/);
+});
+
+test('bad parameters are Err', () => {
+  err(call('generate_start', [request({ model: 'nope' })], alice), /model 'nope' is not loaded/);
+  err(call('generate_start', [request({ prompt: '' })], alice), /prompt must not be empty/);
+  err(call('generate_start', [request({ max_tokens: 0 })], alice), /max_tokens must be 1 to 4096/);
+  err(call('generate_start', [request({ max_tokens: 5000 })], alice), /max_tokens/);
+  err(call('generate_start', [request({ temperature: -1 })], alice), /temperature/);
+  err(call('generate_start', [request({ top_p: 2 })], alice), /top_p/);
+  err(call('generate_start', [request({ stop: [''] })], alice), /stop strings/);
+  const r = host.update('generate_start', IDL.encode([IDL.Text], ['x']), alice);
+  assert.match(r.reject, /malformed Candid argument/);
+});
+
+test('at most 4 open sessions per caller; idle sessions expire after 10 minutes', () => {
+  host.performanceCounter = () => BIG;
+  const open = [];
+  for (let i = 0; i < 4; ++i) open.push(ok(call('generate_start', [request()], alice)).session);
+  err(call('generate_start', [request()], alice), /4 open sessions/);
+  const other = ok(call('generate_start', [request()], bob)).session; // others are not limited
+  host.timeNs += 11n * 60n * 1_000_000_000n;
+  for (const s of open) err(call('generate_continue', [s], alice), /no open session/);
+  err(call('generate_continue', [other], bob), /no open session/);
+  ok(call('generate_start', [request()], alice)); // the expired ones no longer count
+  host.performanceCounter = () => 0n;
+});
+
+test('after an upgrade models must be loaded again; the uploaded files survive', () => {
+  assert.equal(host.upgrade(controller).trap, undefined);
+  err(call('generate_start', [request()], alice), /not loaded: call model_load first/);
+  ok(call('model_load', [{ name: 'tiny', quantize: [] }]));
+  assert.deepEqual(tokensOf(generate(request(), alice)), cli('Hello world, this is').tokens);
+});
+
+host = new IcHost(wasmPath, { controllers: [controller] });
+host.install(controller);
+uploadFolder('tiny');
+let failed = 0;
+for (const [name, fn] of cases) {
+  try {
+    fn();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL ${name}\n${e.stack}`);
+  }
+}
+if (failed > 0) {
+  console.log(`${failed} of ${cases.length} cases failed`);
+  process.exit(1);
+}
+console.log(`generate: all ${cases.length} cases passed`);
