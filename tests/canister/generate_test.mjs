@@ -126,6 +126,7 @@ test('greedy generation across several calls equals the native CLI token for tok
   host.performanceCounter = () => 0n;
   assert.ok(replies.length >= 4, `only ${replies.length} calls`);
   assert.deepEqual(tokensOf(replies), expected.tokens);
+  assert.equal(replies.map((r) => r.text).join(''), expected.text);
   const last = replies.at(-1);
   assert.equal(last.generated_tokens, 24);
   assert.equal(last.prompt_tokens, expected.prompt_tokens);
@@ -188,8 +189,10 @@ test('bad parameters are Err', () => {
   err(call('generate_start', [request({ temperature: -1 })], alice), /temperature/);
   err(call('generate_start', [request({ top_p: 2 })], alice), /top_p/);
   err(call('generate_start', [request({ stop: [''] })], alice), /stop strings/);
-  const r = host.update('generate_start', IDL.encode([IDL.Text], ['x']), alice);
-  assert.match(r.reject, /malformed Candid argument/);
+  for (const method of ['generate_start', 'generate_continue', 'model_load']) {
+    const r = host.update(method, IDL.encode([IDL.Text], ['x']), controller);
+    assert.match(r.reject, /malformed Candid argument/, method);
+  }
 });
 
 test('at most 4 open sessions per caller; idle sessions expire after 10 minutes', () => {
