@@ -7,6 +7,7 @@
 // prompt's prefill, across several calls.
 // Usage: node tests/canister/generate_test.mjs canister.wasm path/to/hyv model-folder
 import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ const METHODS = {
   model_upload_chunk: [[IDL.Record({ id: IDL.Nat64, offset: IDL.Nat64, bytes: IDL.Vec(IDL.Nat8) })],
     IDL.Variant({ Ok: IDL.Nat64, Err: IDL.Text })],
   model_upload_finish: [[IDL.Nat64], IDL.Variant({ Ok: IDL.Reserved, Err: IDL.Text })],
+  uploaders_add: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
+  uploaders_remove: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
   model_load: [[IDL.Record({ name: IDL.Text, quantize: IDL.Opt(IDL.Text) })],
     IDL.Variant({ Ok: IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }), Err: IDL.Text })],
   generate_start: [[Request], GenerateResult],
@@ -110,6 +113,11 @@ test('model_load: only controllers and uploaders; unknown model and bad quantize
   err(call('model_load', [{ name: 'nope', quantize: [] }]), /no upload named 'nope.model.safetensors'/);
   err(call('model_load', [{ name: 'tiny', quantize: ['q4'] }]), /quantize must be/);
   err(call('generate_start', [request()], alice), /not loaded/);
+  // An authorised uploader may load; once removed, no longer.
+  ok(call('uploaders_add', [Principal.fromUint8Array(alice)]));
+  ok(call('model_load', [{ name: 'tiny', quantize: [] }], alice));
+  ok(call('uploaders_remove', [Principal.fromUint8Array(alice)]));
+  err(call('model_load', [{ name: 'tiny', quantize: [] }], alice), /only controllers/);
 });
 
 test('model_load parses the uploaded folder and returns the safetensors sha256', () => {
