@@ -4,29 +4,7 @@
 # that does not grow with the row count, and clear failures for bad input.
 # Usage (from the repo root): bash tests/cli/generate_table_test.sh build/hyv
 set -uo pipefail
-HYV=${1:?usage: generate_table_test.sh path/to/hyv}
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# expect_error NAME PATTERN -- ARGS...: hyv must exit 1 and print PATTERN (grep -E) on stderr.
-expect_error() {
-  local name=$1 pattern=$2
-  shift 3
-  "$HYV" "$@" >"$TMP/out" 2>"$TMP/err"
-  local rc=$?
-  if [ $rc -ne 1 ]; then
-    fail "$name: exit $rc, expected 1"
-  elif ! grep -qE -- "$pattern" "$TMP/err"; then
-    fail "$name: stderr lacks /$pattern/: $(cat "$TMP/err")"
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 gen() { "$HYV" generate table -q "$@"; }
 
@@ -178,8 +156,4 @@ expect_error "child rows" '"orders" is a child table' -- \
   generate table --schema examples/shop.json --rows orders=5 -o "$TMP/d"
 expect_error "text kind still checked" 'the kind must be text or code' -- generate
 
-if [ $failures -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "generate table: all checks passed"
+finish generate_table_test

@@ -5,15 +5,7 @@
 # filled from the row, a model folder given by path, and clear errors.
 # Usage (from the repo root): bash tests/cli/generate_table_text_test.sh build/hyv
 set -uo pipefail
-HYV=${1:?usage: generate_table_text_test.sh path/to/hyv}
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/lib.sh" "$@"
 gen() { "$HYV" generate table -q "$@"; }
 
 gen --schema examples/reviews.json --rows 30 --seed 5 -o "$TMP/a.csv" || fail "reviews csv"
@@ -122,5 +114,4 @@ gen --schema examples/reviews.json --rows 100 --seed 1 -o "$TMP/speed.csv" || fa
 end=$(date +%s%N)
 echo "reviews.json: 100 rows in $(((end - start) / 1000000)) ms"
 
-[ $failures -eq 0 ] && echo "generate_table_text_test: all passed"
-exit $((failures > 0))
+finish generate_table_text_test

@@ -3,31 +3,8 @@
 # output equal to the JSON text, and clear failures (exit 1 and a message) for bad input.
 # Usage (from the repo root): bash tests/cli/generate_test.sh build/hyv
 set -uo pipefail
-HYV=${1:?usage: generate_test.sh path/to/hyv}
+source "$(dirname "$0")/lib.sh" "$@"
 MODEL=tests/fixtures/tiny-gpt2
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# expect_error NAME PATTERN -- ARGS...: hyv must exit 1 and print PATTERN (grep -E) on stderr.
-expect_error() {
-  local name=$1 pattern=$2
-  shift 3
-  "$HYV" "$@" >"$TMP/out" 2>"$TMP/err"
-  local rc=$?
-  if [ $rc -eq 0 ]; then
-    fail "$name: exit 0, expected a failure"
-  elif ! grep -qE -- "$pattern" "$TMP/err"; then
-    fail "$name: stderr lacks /$pattern/: $(cat "$TMP/err")"
-  fi
-  echo "$rc" >"$TMP/rc"
-}
 
 gen() { "$HYV" generate text --model "$MODEL" --prompt "the dog ran" --max-tokens 30 "$@"; }
 
@@ -150,8 +127,4 @@ expect_error "no prompt" "--prompt" -- generate text --model "$MODEL"
 expect_error "not a number" "temperature" -- \
   generate text --model "$MODEL" --prompt hi --temperature warm
 
-if [ $failures -ne 0 ]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "generate_test: all passed"
+finish generate_test

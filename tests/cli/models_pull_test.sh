@@ -5,16 +5,9 @@
 # that loads, and it keeps nothing when the sha256 does not match.
 # Usage (from the repo root): bash tests/cli/models_pull_test.sh build/hyv
 set -uo pipefail
-HYV=${1:?usage: models_pull_test.sh path/to/hyv}
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
+source "$(dirname "$0")/lib.sh" "$@"
 SERVER_PID=
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # pull_must_fail NAME PATTERN ENDPOINT DIR: exit non-zero within 20 s, PATTERN on stderr, DIR absent.
 pull_must_fail() {
@@ -101,8 +94,4 @@ HYV_HF_ENDPOINT=http://127.0.0.1:$PORT "$HYV" models pull nothing-here --dir "$T
 grep -q "not found on the hub" "$TMP/err" || fail "missing repo message: $(cat "$TMP/err")"
 [ ! -e "$TMP/none" ] || fail "missing repo left files"
 
-if [ $failures -ne 0 ]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "models_pull_test: all passed"
+finish models_pull_test

@@ -4,14 +4,7 @@
 # both, and both know the same column types.
 # Usage (from the repo root): bash tests/cli/table_schema_test.sh build/hyv
 set -uo pipefail
-HYV=${1:?usage: table_schema_test.sh path/to/hyv}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/lib.sh" "$@"
 CHECK=tests/cli/table_schema_check.mjs
 
 node $CHECK expect-valid examples/*.json || fail "an example does not match the JSON Schema"
@@ -47,8 +40,4 @@ node $CHECK types >"$TMP/schema_types"
 [ -s "$TMP/hyv_types" ] || fail "could not read hyv's type list"
 diff "$TMP/hyv_types" "$TMP/schema_types" >/dev/null || fail "column types differ: $(diff "$TMP/hyv_types" "$TMP/schema_types" | tr '\n' ' ')"
 
-if [ $failures -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "table schema: all checks passed"
+finish table_schema_test

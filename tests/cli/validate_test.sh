@@ -3,25 +3,7 @@
 # counted with their line, --json matches the text report, and bad files fail with where.
 # Usage (from the repo root): bash tests/cli/validate_test.sh build/hyv
 set -uo pipefail
-HYV=${1:?usage: validate_test.sh path/to/hyv}
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# run_rc WANT NAME ARGS...: hyv must exit WANT; stdout in $TMP/out, stderr in $TMP/err.
-run_rc() {
-  local want=$1 name=$2
-  shift 2
-  "$HYV" "$@" >"$TMP/out" 2>"$TMP/err"
-  local rc=$?
-  [ $rc -eq "$want" ] || fail "$name: exit $rc, expected $want: $(head -c 600 "$TMP/err")"
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 S=examples/shop.json
 "$HYV" generate table -q --schema $S --seed 4 -o "$TMP/csv/" || fail "generate csv"
@@ -130,8 +112,4 @@ echo '{"id": ' >>"$TMP/x/users.jsonl"
 run_rc 1 "bad JSON line" validate --schema $U --data "$TMP/x/users.jsonl"
 grep -q "users.jsonl: line 2" "$TMP/err" || fail "bad JSON line message: $(cat "$TMP/err")"
 
-if [ $failures -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "validate: all checks passed"
+finish validate_test
