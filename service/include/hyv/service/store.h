@@ -1,7 +1,8 @@
 // Store: the key-value storage every service component keeps its state in. The native host puts
 // it on SQLite, the canister on stable memory, tests and small deployments on MemoryStore.
 //
-// Invariants every implementation keeps (tests/service/store_test.cpp checks MemoryStore):
+// Invariants every implementation keeps (tests/service/store_conformance.h checks them; a new
+// implementation instantiates that suite):
 //   - Keys are namespaced: "<namespace>/<rest>", namespace = 1..32 of [a-z0-9_], rest non-empty;
 //     a key is at most kMaxKeyBytes bytes and contains no NUL. Invalid keys are refused with an
 //     error and change nothing.
