@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "json_depth.h"
+
 namespace hyv::service {
 namespace {
 
@@ -29,8 +31,9 @@ Status check_id(std::string_view what, std::string_view id) {
 // Reads the stars of a stored rating; a broken record is an error naming its key.
 Result<int> parse_stars(const std::string& key, const std::string& value) {
   rapidjson::Document d;
-  d.Parse(value.data(), value.size());
-  if (!d.HasParseError() && d.IsObject()) {
+  bool shallow = check_json_depth(value, key).ok();
+  if (shallow) d.Parse(value.data(), value.size());
+  if (shallow && !d.HasParseError() && d.IsObject()) {
     auto it = d.FindMember("stars");
     if (it != d.MemberEnd() && it->value.IsInt() && it->value.GetInt() >= 1 &&
         it->value.GetInt() <= 5) {

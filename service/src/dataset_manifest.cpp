@@ -9,6 +9,8 @@
 #include <cmath>
 #include <set>
 
+#include "json_depth.h"
+
 namespace hyv::service {
 namespace {
 
@@ -23,6 +25,7 @@ bool is_hex_lower(std::string_view s) {
 
 // Parses a JSON object; the message gives the byte offset of a syntax error.
 Status parse_object(std::string_view json, rapidjson::Document& d, const std::string& what) {
+  HYV_RETURN_IF_ERROR(check_json_depth(json, what));
   d.Parse(json.data(), json.size());
   if (d.HasParseError()) {
     return Status::Error(what + ": " + rapidjson::GetParseError_En(d.GetParseError()) +

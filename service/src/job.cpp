@@ -9,6 +9,8 @@
 #include <iterator>
 #include <type_traits>
 
+#include "json_depth.h"
+
 namespace hyv::service {
 namespace {
 
@@ -117,6 +119,7 @@ Status validate_job(const Job& j) {
   if (!valid_id(j.id)) {
     return field_error("id", "'" + j.id + "' is not 1 to 64 of A-Z a-z 0-9 . _ -");
   }
+  HYV_RETURN_IF_ERROR(check_json_depth(j.params_json, "job field 'params'"));
   rapidjson::Document d;
   d.Parse(j.params_json.data(), j.params_json.size());
   if (d.HasParseError()) {
@@ -143,8 +146,9 @@ std::string job_to_json(const Job& j) {
   key_string(w, "type", data_type_name(j.type));
   w.Key("params");
   rapidjson::Document params;
-  params.Parse(j.params_json.data(), j.params_json.size());
-  if (params.HasParseError() || !params.IsObject()) {
+  bool shallow = check_json_depth(j.params_json, "").ok();
+  if (shallow) params.Parse(j.params_json.data(), j.params_json.size());
+  if (!shallow || params.HasParseError() || !params.IsObject()) {
     w.Null();  // only for unvalidated input: JobQueue validates before it saves
   } else {
     params.Accept(w);
@@ -173,6 +177,7 @@ std::string job_to_json(const Job& j) {
 }
 
 Result<Job> job_from_json(std::string_view json) {
+  HYV_RETURN_IF_ERROR(check_json_depth(json, "job"));
   rapidjson::Document d;
   d.Parse(json.data(), json.size());
   if (d.HasParseError()) {

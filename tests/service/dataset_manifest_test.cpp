@@ -186,6 +186,26 @@ TEST(DatasetManifest, ValidatesStructFields) {
   EXPECT_FALSE(validate_manifest(m).ok());
 }
 
+TEST(DatasetManifest, RefusesDeepNestingWithoutCrashing) {
+  // Deep enough to overflow a recursive parser's stack if it were parsed.
+  std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  Status st = parse_error(with("params", deep));
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("nested deeper than 64"), std::string::npos) << st.message();
+  DatasetManifest m = sample();
+  m.params_json = "{\"a\":" + deep + "}";
+  EXPECT_FALSE(validate_manifest(m).ok());
+  // Brackets inside strings do not count, and 64 levels are fine.
+  m.params_json = "{\"a\":\"" + std::string(1000, '[') + "\"}";
+  EXPECT_TRUE(validate_manifest(m).ok()) << validate_manifest(m).message();
+  m.params_json = std::string(1, '{');
+  for (int i = 1; i < 64; ++i) m.params_json += "\"k\":{";
+  m.params_json += std::string(64, '}');
+  EXPECT_TRUE(validate_manifest(m).ok()) << validate_manifest(m).message();
+  m.params_json = "{\"k\":" + m.params_json + "}";
+  EXPECT_FALSE(validate_manifest(m).ok());
+}
+
 TEST(DatasetManifest, DataTypeNames) {
   for (DataType t : {DataType::kText, DataType::kCode, DataType::kTable}) {
     auto back = parse_data_type(data_type_name(t));

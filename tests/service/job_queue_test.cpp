@@ -120,6 +120,9 @@ TEST_F(JobQueueTest, RefusesInvalidMoves) {
   EXPECT_FALSE(queue.start("missing", 1).ok());
   EXPECT_FALSE(queue.create("bad id", DataType::kText, "{}", 1).ok());
   EXPECT_FALSE(queue.create("p", DataType::kText, "{oops", 1).ok());
+  std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_FALSE(queue.create("p", DataType::kText, deep, 1).ok());
+  EXPECT_FALSE(queue.get("p").value().has_value());
 }
 
 TEST_F(JobQueueTest, ProgressNeverGoesBackwardsOrPastTotal) {
