@@ -113,48 +113,93 @@ Status check_date_format(std::string_view format) {
   return Status::Ok();
 }
 
+namespace {
+
+// Formatted bytes gather on the stack and reach `out` in one append per ~64 bytes: per-directive
+// appends and to_chars calls were most of a date column's cost.
+class DateSink {
+ public:
+  explicit DateSink(std::string& out) : out_(out) {}
+  ~DateSink() { out_.append(buf_, n_); }
+  DateSink(const DateSink&) = delete;
+  DateSink& operator=(const DateSink&) = delete;
+
+  void put(char c) {
+    if (n_ == sizeof buf_) flush();
+    buf_[n_++] = c;
+  }
+  void put(std::string_view s) {
+    for (char c : s) put(c);
+  }
+  // v zero-padded to at least `width` digits, '-' first when negative.
+  void padded(int64_t v, int width) {
+    if (v >= 0 && v < 10000 && width <= 4) {
+      int len = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : 4;
+      if (width < len) width = len;
+      if (n_ + size_t(width) > sizeof buf_) flush();
+      for (int i = width - 1; i >= 0; --i, v /= 10) buf_[n_ + size_t(i)] = char('0' + v % 10);
+      n_ += size_t(width);
+      return;
+    }
+    flush();
+    append_padded(out_, v, width);
+  }
+
+ private:
+  void flush() {
+    out_.append(buf_, n_);
+    n_ = 0;
+  }
+  std::string& out_;
+  size_t n_ = 0;
+  char buf_[64];
+};
+
+}  // namespace
+
 void format_datetime(std::string& out, std::string_view format, int64_t seconds) {
   int64_t days = floor_div(seconds, 86400);
   int64_t sod = seconds - days * 86400;
   CivilDate c = civil_from_days(days);
+  DateSink o(out);
   for (size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%' || i + 1 >= format.size()) {
-      out.push_back(format[i]);
+      o.put(format[i]);
       continue;
     }
     switch (format[++i]) {
       case 'Y':
-        append_padded(out, c.year, 4);
+        o.padded(c.year, 4);
         break;
       case 'y':
-        append_padded(out, ((c.year % 100) + 100) % 100, 2);
+        o.padded(((c.year % 100) + 100) % 100, 2);
         break;
       case 'm':
-        append_padded(out, c.month, 2);
+        o.padded(c.month, 2);
         break;
       case 'd':
-        append_padded(out, c.day, 2);
+        o.padded(c.day, 2);
         break;
       case 'H':
-        append_padded(out, sod / 3600, 2);
+        o.padded(sod / 3600, 2);
         break;
       case 'M':
-        append_padded(out, sod / 60 % 60, 2);
+        o.padded(sod / 60 % 60, 2);
         break;
       case 'S':
-        append_padded(out, sod % 60, 2);
+        o.padded(sod % 60, 2);
         break;
       case 'b':
-        out.append(kMonths[c.month - 1], 3);
+        o.put(std::string_view(kMonths[c.month - 1], 3));
         break;
       case 'B':
-        out.append(kMonths[c.month - 1]);
+        o.put(kMonths[c.month - 1]);
         break;
       case 'j':
-        append_padded(out, days - days_from_civil(c.year, 1, 1) + 1, 3);
+        o.padded(days - days_from_civil(c.year, 1, 1) + 1, 3);
         break;
       default:
-        out.push_back(format[i]);
+        o.put(format[i]);
     }
   }
 }

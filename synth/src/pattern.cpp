@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "char_sink.h"
 #include "hyv/synth/random.h"
 #include "utf8.h"
 
@@ -295,17 +296,21 @@ class Parser {
   size_t pos_ = 0;
 };
 
-void generate_seq(const Seq& seq, engine::Rng& rng, std::string& out);
+void generate_seq(const Seq& seq, engine::Rng& rng, CharSink& out);
 
-void generate_one(const Node& n, engine::Rng& rng, std::string& out) {
+void generate_one(const Node& n, engine::Rng& rng, CharSink& out) {
   switch (n.kind) {
     case Node::Kind::literal:
-      out.append(n.literal);
+      out.put(n.literal);
       break;
     case Node::Kind::set: {
       size_t i = n.set.size() == 1 ? 0 : weighted_index(rng, n.set_cumulative);
       auto [lo, hi] = n.set[i];
-      utf8_append(out, lo + uint32_t(uniform_index(rng, uint64_t(hi - lo) + 1)));
+      uint32_t cp = lo + uint32_t(uniform_index(rng, uint64_t(hi - lo) + 1));
+      if (cp < 0x80)
+        out.put(char(cp));
+      else
+        utf8_append(out.flushed(), cp);
       break;
     }
     case Node::Kind::group:
@@ -319,7 +324,7 @@ void generate_one(const Node& n, engine::Rng& rng, std::string& out) {
 
 // `count` characters from one ASCII range [lo, lo + k): Lemire's bounded draw on 32-bit halves of
 // each 64-bit random number (exact, the rare biased low parts redrawn), two characters per draw.
-void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, std::string& out) {
+void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, CharSink& out) {
   uint64_t bits = 0;
   int halves = 0;
   for (int i = 0; i < count; ++i) {
@@ -331,16 +336,23 @@ void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, st
       uint64_t m = uint64_t(x) * k;
       uint32_t low = uint32_t(m);
       if (low < k && low < (0u - k) % k) continue;
-      out.push_back(char(lo + uint32_t(m >> 32)));
+      out.put(char(lo + uint32_t(m >> 32)));
       break;
     }
   }
 }
 
-void generate_seq(const Seq& seq, engine::Rng& rng, std::string& out) {
+void generate_seq(const Seq& seq, engine::Rng& rng, CharSink& out) {
   for (const Node& n : seq) {
     int hi = n.max < 0 ? n.min + Pattern::kOpenRepeat : n.max;
     int count = n.min == hi ? n.min : int(uniform_int(rng, n.min, hi));
+    if (n.kind == Node::Kind::literal && count == 1) {
+      if (n.literal.size() == 1)
+        out.put(n.literal[0]);  // most literals are one ASCII byte: no memcpy call
+      else
+        out.put(n.literal);
+      continue;
+    }
     if (n.kind == Node::Kind::set && n.set.size() == 1 && n.set[0].second < 0x80) {
       generate_ascii_run(n.set[0].first, uint64_t(n.set[0].second - n.set[0].first) + 1, count, rng,
                          out);
@@ -486,7 +498,8 @@ Result<Pattern> Pattern::parse(std::string_view pattern) {
 }
 
 void Pattern::generate(engine::Rng& rng, std::string& out) const {
-  generate_seq(root_, rng, out);
+  CharSink sink(out);
+  generate_seq(root_, rng, sink);
 }
 
 bool Pattern::matches(std::string_view s) const {

@@ -529,13 +529,16 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       break;
     case ColumnType::full_name: {
       const Person& p = person(t, ci);
-      v.mutable_string(plain).append(p.first).append(" ").append(p.last);
+      std::string& s = v.mutable_string(plain);
+      s.append(p.first);
+      s.push_back(' ');
+      s.append(p.last);
       break;
     }
     case ColumnType::email: {
       const Person& p = person(t, ci);
       std::string_view domain;
-      if (c.option == "company") domain = company(t, ci).domain;
+      if (c.option.size() == 7 && c.option == "company") domain = company(t, ci).domain;
       make_email(v.mutable_string(plain), p, domain);
       break;
     }
@@ -544,12 +547,12 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
       break;
     case ColumnType::street_address: {
       const Address& a = address(t, ci);
-      v.mutable_string(plain)
-          .append(a.building)
-          .append(" ")
-          .append(a.street)
-          .append(" ")
-          .append(a.suffix);
+      std::string& s = v.mutable_string(plain);
+      s.append(a.building);
+      s.push_back(' ');
+      s.append(a.street);
+      s.push_back(' ');
+      s.append(a.suffix);
       break;
     }
     case ColumnType::city:
