@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "char_sink.h"
 #include "hyv/synth/random.h"
@@ -324,7 +325,8 @@ void generate_one(const Node& n, engine::Rng& rng, CharSink& out) {
 
 // `count` characters from one ASCII range [lo, lo + k): Lemire's bounded draw on 32-bit halves of
 // each 64-bit random number (exact, the rare biased low parts redrawn), two characters per draw.
-void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, CharSink& out) {
+template <typename Put>
+void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, Put&& put) {
   uint64_t bits = 0;
   int halves = 0;
   for (int i = 0; i < count; ++i) {
@@ -336,7 +338,7 @@ void generate_ascii_run(uint32_t lo, uint32_t k, int count, engine::Rng& rng, Ch
       uint64_t m = uint64_t(x) * k;
       uint32_t low = uint32_t(m);
       if (low < k && low < (0u - k) % k) continue;
-      out.put(char(lo + uint32_t(m >> 32)));
+      put(char(lo + uint32_t(m >> 32)));
       break;
     }
   }
@@ -355,7 +357,7 @@ void generate_seq(const Seq& seq, engine::Rng& rng, CharSink& out) {
     }
     if (n.kind == Node::Kind::set && n.set.size() == 1 && n.set[0].second < 0x80) {
       generate_ascii_run(n.set[0].first, uint64_t(n.set[0].second - n.set[0].first) + 1, count, rng,
-                         out);
+                         [&](char c) { out.put(c); });
       continue;
     }
     for (int i = 0; i < count; ++i) generate_one(n, rng, out);
@@ -494,10 +496,57 @@ Result<Pattern> Pattern::parse(std::string_view pattern) {
   p.source_.assign(pattern);
   p.root_ = std::move(seq).value();
   p.plain_ = seq_plain(p.root_);
+  p.flatten();
   return p;
 }
 
+void Pattern::flatten() {
+  std::vector<FlatOp> ops;
+  std::string bytes;
+  size_t max = 0;
+  for (const Node& n : root_) {
+    FlatOp op;
+    op.min = n.min;
+    op.hi = n.max < 0 ? n.min + kOpenRepeat : n.max;
+    if (n.kind == Node::Kind::literal && op.min == 1 && op.hi == 1) {
+      op.at = uint32_t(bytes.size());
+      op.len = uint32_t(n.literal.size());
+      bytes.append(n.literal);
+      op.hi = int(n.literal.size());  // bytes it writes, for the bound below
+    } else if (n.kind == Node::Kind::set && n.set.size() == 1 && n.set[0].second < 0x80) {
+      op.lo = n.set[0].first;
+      op.k = n.set[0].second - n.set[0].first + 1;
+    } else {
+      return;  // generate_seq handles it
+    }
+    max += size_t(op.hi);
+    ops.push_back(op);
+  }
+  if (max > kFlatMax) return;
+  flat_ = std::move(ops);
+  flat_bytes_ = std::move(bytes);
+}
+
+// The same draws, in the same order, as generate_seq makes for these nodes. Bytes go to a local
+// array first: stores through the string's char* could alias anything, and the compiler then
+// reloads every operand after each byte.
+void Pattern::generate_flat(engine::Rng& rng, std::string& out) const {
+  char buf[kFlatMax];
+  size_t n = 0;
+  for (const FlatOp& op : flat_) {
+    if (op.k == 0) {
+      std::memcpy(buf + n, flat_bytes_.data() + op.at, op.len);
+      n += op.len;
+      continue;
+    }
+    int count = op.min == op.hi ? op.min : int(uniform_int(rng, op.min, op.hi));
+    generate_ascii_run(op.lo, op.k, count, rng, [&](char c) { buf[n++] = c; });
+  }
+  out.append(buf, n);
+}
+
 void Pattern::generate(engine::Rng& rng, std::string& out) const {
+  if (!flat_.empty()) return generate_flat(rng, out);
   CharSink sink(out);
   generate_seq(root_, rng, sink);
 }

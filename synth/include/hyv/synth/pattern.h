@@ -51,9 +51,22 @@ class Pattern {
   };
 
  private:
+  // The common shape (unquantified literals, and runs from one ASCII range) flattened at
+  // parse time, so generate() writes straight into the string; empty for any other pattern.
+  struct FlatOp {
+    uint32_t lo = 0, k = 0;    // a run of characters from [lo, lo + k), or when k == 0 ...
+    uint32_t at = 0, len = 0;  // ... the literal flat_bytes_[at, at + len)
+    int min = 1, hi = 1;       // the run's length bounds
+  };
+  static constexpr size_t kFlatMax = 256;  // longest output of a flattened pattern
+  void flatten();
+  void generate_flat(engine::Rng& rng, std::string& out) const;
+
   std::string source_;
   Seq root_;
   bool plain_ = false;
+  std::vector<FlatOp> flat_;
+  std::string flat_bytes_;
 };
 
 }  // namespace hyv::synth
