@@ -161,6 +161,20 @@ void format_datetime(std::string& out, std::string_view format, int64_t seconds)
   int64_t days = floor_div(seconds, 86400);
   int64_t sod = seconds - days * 86400;
   CivilDate c = civil_from_days(days);
+  if (format == "%Y-%m-%d" && c.year >= 0 && c.year <= 9999) {  // the default, written directly
+    char b[10] = {char('0' + c.year / 1000),
+                  char('0' + c.year / 100 % 10),
+                  char('0' + c.year / 10 % 10),
+                  char('0' + c.year % 10),
+                  '-',
+                  char('0' + c.month / 10),
+                  char('0' + c.month % 10),
+                  '-',
+                  char('0' + c.day / 10),
+                  char('0' + c.day % 10)};
+    out.append(b, sizeof b);
+    return;
+  }
   DateSink o(out);
   for (size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%' || i + 1 >= format.size()) {

@@ -244,14 +244,16 @@ void make_uuid(std::string& out, uint64_t hi, uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
   hi = (hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-  // 8-4-4-4-12 hex digits, two per byte, most significant first.
+  // 8-4-4-4-12 hex digits, most significant first: nibbles written from the right of each half,
+  // with the dashes at fixed places, no per-byte branches.
   char buf[36];
-  char* p = buf;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
-    unsigned byte = unsigned(((i < 8 ? hi : lo) >> (56 - 8 * (i & 7))) & 0xff);
-    *p++ = kHex[byte >> 4];
-    *p++ = kHex[byte & 15];
+  buf[8] = buf[13] = buf[18] = buf[23] = '-';
+  static constexpr int kHiPos[16] = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17};
+  static constexpr int kLoPos[16] = {19, 20, 21, 22, 24, 25, 26, 27,
+                                     28, 29, 30, 31, 32, 33, 34, 35};
+  for (int i = 15; i >= 0; --i, hi >>= 4, lo >>= 4) {
+    buf[kHiPos[i]] = kHex[hi & 15];
+    buf[kLoPos[i]] = kHex[lo & 15];
   }
   out.append(buf, sizeof buf);
 }
