@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "tile_loop.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -23,7 +24,6 @@ constexpr int64_t kMinWorkPerTask = 1 << 16;
 // Tokens whose activations stay in cache (L2: 64 x 3072 floats = 768 KiB at most for GPT-2
 // small) while a weight row is used for all of them; 64 read weights half as often as 32 (f32
 // prefill of 128 tokens: 300 -> 235 ms with the chunk of 128 in gpt2.cpp).
-constexpr int kTokenBlock = 64;
 // Decode streams every weight once; prefetching this far ahead (into the following rows, which are
 // contiguous) gave a few percent on DistilGPT-2-sized decode on our machines.
 [[maybe_unused]] constexpr int kPrefetchBytes = 1024;  // AVX2 path only
@@ -188,8 +188,7 @@ constexpr int kDecodeRows = 4;  // SIMD128 keeps two f32x4 per accumulator
 constexpr int kPrefillRows = 2, kPrefillTokens = 2;
 #endif
 
-// Rows [r_begin, r_end) for tokens [0, tokens), in blocks of kTokenBlock tokens so each weight
-// row is read from memory once per block.
+// Rows [r_begin, r_end) for tokens [0, tokens), tiled as tile_loop.h says.
 void matmul_rows_f32(float* out, const float* in, const float* w, const float* bias, int tokens,
                      int rows, int cols, bool accumulate, int r_begin, int r_end) {
   auto tile = [&](auto rt, auto tt, int r, int t) {
@@ -199,30 +198,7 @@ void matmul_rows_f32(float* out, const float* in, const float* w, const float* b
                    in + static_cast<size_t>(t) * cols, w + static_cast<size_t>(r) * cols, cols,
                    bias, r, accumulate);
   };
-  using I1 = std::integral_constant<int, 1>;
-  using IDecode = std::integral_constant<int, kDecodeRows>;
-  using IRows = std::integral_constant<int, kPrefillRows>;
-  using ITokens = std::integral_constant<int, kPrefillTokens>;
-  for (int tb = 0; tb < tokens; tb += kTokenBlock) {
-    const int te = std::min(tokens, tb + kTokenBlock);
-    if (te - tb == 1) {
-      int r = r_begin;
-      for (; r + kDecodeRows <= r_end; r += kDecodeRows) tile(IDecode{}, I1{}, r, tb);
-      for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
-      continue;
-    }
-    int r = r_begin;
-    for (; r + kPrefillRows <= r_end; r += kPrefillRows) {
-      int t = tb;
-      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(IRows{}, ITokens{}, r, t);
-      for (; t < te; ++t) tile(IRows{}, I1{}, r, t);
-    }
-    for (; r < r_end; ++r) {
-      int t = tb;
-      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(I1{}, ITokens{}, r, t);
-      for (; t < te; ++t) tile(I1{}, I1{}, r, t);
-    }
-  }
+  for_each_tile<kDecodeRows, kPrefillRows, kPrefillTokens>(tokens, r_begin, r_end, tile);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "hyv/engine/kernels.h"
+#include "tile_loop.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -17,7 +18,6 @@
 namespace hyv::engine::kernels {
 namespace {
 
-constexpr int kTokenBlock = 64;  // as in kernels.cpp
 // Decode tiles are a whole group (one contiguous stream; in wasm, where the Internet Computer
 // counts wasm instructions, 8 rows also share each activation load). Prefill tiles are rows (a
 // divisor of kQ8Rows, so a tile stays in one group) x tokens; 4 x 3 was the fastest AVX2 shape
@@ -186,33 +186,10 @@ void tile_q8(const Q8Args& a, int r0, int t0) {
 // (a whole group natively: one contiguous stream); several tokens: 1 row x 4 tokens, so a
 // widened weight block serves 4 tokens while the group's rows stay in L1.
 void matmul_rows_q8(const Q8Args& a, int tokens, int r_begin, int r_end) {
-  using I1 = std::integral_constant<int, 1>;
-  using IDecode = std::integral_constant<int, kDecodeRows>;
-  using IRows = std::integral_constant<int, kPrefillRows>;
-  using ITokens = std::integral_constant<int, kPrefillTokens>;
   auto tile = [&](auto rt, auto tt, int r, int t) {
     tile_q8<decltype(rt)::value, decltype(tt)::value>(a, r, t);
   };
-  for (int tb = 0; tb < tokens; tb += kTokenBlock) {
-    const int te = std::min(tokens, tb + kTokenBlock);
-    if (te - tb == 1) {
-      int r = r_begin;
-      for (; r + kDecodeRows <= r_end; r += kDecodeRows) tile(IDecode{}, I1{}, r, tb);
-      for (; r < r_end; ++r) tile(I1{}, I1{}, r, tb);
-      continue;
-    }
-    int r = r_begin;
-    for (; r + kPrefillRows <= r_end; r += kPrefillRows) {
-      int t = tb;
-      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(IRows{}, ITokens{}, r, t);
-      for (; t < te; ++t) tile(IRows{}, I1{}, r, t);
-    }
-    for (; r < r_end; ++r) {
-      int t = tb;
-      for (; t + kPrefillTokens <= te; t += kPrefillTokens) tile(I1{}, ITokens{}, r, t);
-      for (; t < te; ++t) tile(I1{}, I1{}, r, t);
-    }
-  }
+  for_each_tile<kDecodeRows, kPrefillRows, kPrefillTokens>(tokens, r_begin, r_end, tile);
 }
 
 // q = round-half-even(w / scale), clamped; a plain loop so the compiler vectorises it. Division
