@@ -100,15 +100,22 @@ Result<std::optional<Job>> JobQueue::next_queued() const {
   return std::optional<Job>();
 }
 
-Result<Job> JobQueue::start(std::string_view id, int64_t now_ms) {
+Result<Job> JobQueue::move(std::string_view id, JobState to, int64_t now_ms,
+                           const std::function<void(Job&)>& edit) {
   Result<Job> r = load(id);
   if (!r.ok()) return r;
   Job j = std::move(r).value();
-  HYV_RETURN_IF_ERROR(transition(j, JobState::kRunning, now_ms));
-  ++j.attempts;
-  j.started_at_ms = now_ms;
+  HYV_RETURN_IF_ERROR(transition(j, to, now_ms));
+  edit(j);
   HYV_RETURN_IF_ERROR(save(j));
   return j;
+}
+
+Result<Job> JobQueue::start(std::string_view id, int64_t now_ms) {
+  return move(id, JobState::kRunning, now_ms, [&](Job& j) {
+    ++j.attempts;
+    j.started_at_ms = now_ms;
+  });
 }
 
 Result<Job> JobQueue::progress(std::string_view id, const JobProgress& p, int64_t now_ms) {
@@ -134,44 +141,24 @@ Result<Job> JobQueue::progress(std::string_view id, const JobProgress& p, int64_
 }
 
 Result<Job> JobQueue::succeed(std::string_view id, std::string_view dataset_id, int64_t now_ms) {
-  Result<Job> r = load(id);
-  if (!r.ok()) return r;
-  Job j = std::move(r).value();
-  HYV_RETURN_IF_ERROR(transition(j, JobState::kSucceeded, now_ms));
-  j.dataset_id = std::string(dataset_id);
-  HYV_RETURN_IF_ERROR(save(j));
-  return j;
+  return move(id, JobState::kSucceeded, now_ms,
+              [&](Job& j) { j.dataset_id = std::string(dataset_id); });
 }
 
 Result<Job> JobQueue::fail(std::string_view id, std::string_view error, int64_t now_ms) {
-  Result<Job> r = load(id);
-  if (!r.ok()) return r;
-  Job j = std::move(r).value();
-  HYV_RETURN_IF_ERROR(transition(j, JobState::kFailed, now_ms));
-  j.error = std::string(error);
-  HYV_RETURN_IF_ERROR(save(j));
-  return j;
+  return move(id, JobState::kFailed, now_ms, [&](Job& j) { j.error = std::string(error); });
 }
 
 Result<Job> JobQueue::cancel(std::string_view id, int64_t now_ms) {
-  Result<Job> r = load(id);
-  if (!r.ok()) return r;
-  Job j = std::move(r).value();
-  HYV_RETURN_IF_ERROR(transition(j, JobState::kCancelled, now_ms));
-  HYV_RETURN_IF_ERROR(save(j));
-  return j;
+  return move(id, JobState::kCancelled, now_ms, [](Job&) {});
 }
 
 Result<Job> JobQueue::retry(std::string_view id, int64_t now_ms) {
-  Result<Job> r = load(id);
-  if (!r.ok()) return r;
-  Job j = std::move(r).value();
-  HYV_RETURN_IF_ERROR(transition(j, JobState::kQueued, now_ms));
-  j.finished_at_ms = 0;
-  j.items_done = j.items_total = j.tokens_done = 0;
-  j.error.clear();
-  HYV_RETURN_IF_ERROR(save(j));
-  return j;
+  return move(id, JobState::kQueued, now_ms, [](Job& j) {
+    j.finished_at_ms = 0;
+    j.items_done = j.items_total = j.tokens_done = 0;
+    j.error.clear();
+  });
 }
 
 Result<size_t> JobQueue::mark_interrupted_on_startup(int64_t now_ms) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ class JobQueue {
   Status save(const Job& j);
   // Moves a loaded job to `to`, or explains why it cannot.
   static Status transition(Job& j, JobState to, int64_t now_ms);
+  // Loads job `id`, moves it to `to`, lets `edit` fill the fields that move sets, then saves it.
+  Result<Job> move(std::string_view id, JobState to, int64_t now_ms,
+                   const std::function<void(Job&)>& edit);
 
   Store& store_;
 };
