@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { IcHost, ANONYMOUS } from './ic_host.mjs';
+import { runCases } from './run_cases.mjs';
 
 const [wasmPath, hyvPath, folder] = process.argv.slice(2);
 if (!wasmPath || !hyvPath || !folder) {
@@ -226,18 +227,4 @@ test('after an upgrade models must be loaded again; the uploaded files survive',
 host = new IcHost(wasmPath, { controllers: [controller] });
 host.install(controller);
 uploadFolder('tiny');
-let failed = 0;
-for (const [name, fn] of cases) {
-  try {
-    fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed += 1;
-    console.log(`FAIL ${name}\n${e.stack}`);
-  }
-}
-if (failed > 0) {
-  console.log(`${failed} of ${cases.length} cases failed`);
-  process.exit(1);
-}
-console.log(`generate: all ${cases.length} cases passed`);
+runCases('generate', cases);

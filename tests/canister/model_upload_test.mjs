@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { IcHost, ANONYMOUS } from './ic_host.mjs';
+import { runCases } from './run_cases.mjs';
 
 const [wasmPath, modelPath] = process.argv.slice(2);
 if (!wasmPath || !modelPath) throw new Error('usage: model_upload_test.mjs canister.wasm model');
@@ -237,18 +238,4 @@ test('a fresh install starts empty', () => {
 
 host = new IcHost(wasmPath, { controllers: [controller] });
 host.install(controller);
-let failed = 0;
-for (const [name, fn] of cases) {
-  try {
-    fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed += 1;
-    console.log(`FAIL ${name}\n${e.stack}`);
-  }
-}
-if (failed > 0) {
-  console.log(`${failed} of ${cases.length} cases failed`);
-  process.exit(1);
-}
-console.log(`model_upload: all ${cases.length} cases passed`);
+runCases('model_upload', cases);
