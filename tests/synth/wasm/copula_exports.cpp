@@ -13,39 +13,18 @@
 #include "hyv/synth/copula_sample.h"
 #include "hyv/synth/csv_table.h"
 #include "hyv/synth/table_writer.h"
+#include "module_io.h"
 
-#define HYV_EXPORT(name) extern "C" __attribute__((export_name(name)))
+using hyv::wasm_test::fail;
+using hyv::wasm_test::out;
 
 namespace {
-
-std::string& out() {
-  static std::string s;
-  return s;
-}
-
-int32_t fail(const hyv::Status& s) {
-  out() = s.message();
-  return -1;
-}
 
 std::string_view text(const uint8_t* p, uint32_t n) {
   return {reinterpret_cast<const char*>(p), n};
 }
 
 }  // namespace
-
-HYV_EXPORT("hyv_alloc") uint8_t* hyv_alloc(uint32_t n) {
-  return static_cast<uint8_t*>(std::malloc(n ? n : 1));
-}
-HYV_EXPORT("hyv_free") void hyv_free(uint8_t* p) {
-  std::free(p);
-}
-HYV_EXPORT("hyv_out_ptr") const char* hyv_out_ptr() {
-  return out().data();
-}
-HYV_EXPORT("hyv_out_len") uint32_t hyv_out_len() {
-  return static_cast<uint32_t>(out().size());
-}
 
 // CSV bytes -> the model JSON `hyv fit` writes (inferred types, default options).
 HYV_EXPORT("hyv_fit") int32_t hyv_fit(const uint8_t* csv, uint32_t len) {

@@ -11,35 +11,10 @@
 #include "hyv/synth/schema.h"
 #include "hyv/synth/table_generator.h"
 #include "hyv/synth/table_writer.h"
+#include "module_io.h"
 
-#define HYV_EXPORT(name) extern "C" __attribute__((export_name(name)))
-
-namespace {
-
-std::string& out() {
-  static std::string s;
-  return s;
-}
-
-int32_t fail(const hyv::Status& s) {
-  out() = s.message();
-  return -1;
-}
-
-}  // namespace
-
-HYV_EXPORT("hyv_alloc") uint8_t* hyv_alloc(uint32_t n) {
-  return static_cast<uint8_t*>(std::malloc(n ? n : 1));
-}
-HYV_EXPORT("hyv_free") void hyv_free(uint8_t* p) {
-  std::free(p);
-}
-HYV_EXPORT("hyv_out_ptr") const char* hyv_out_ptr() {
-  return out().data();
-}
-HYV_EXPORT("hyv_out_len") uint32_t hyv_out_len() {
-  return static_cast<uint32_t>(out().size());
-}
+using hyv::wasm_test::fail;
+using hyv::wasm_test::out;
 
 // Table `table` of the schema as `hyv generate table --rows ROWS --seed SEED --table NAME` writes
 // it in CSV (rows < 0: the schema's own row counts).
