@@ -1,10 +1,12 @@
 # Hyv's entry point. On a fresh Debian 12 machine:
-#   make run    installs everything, builds, and generates text with the bundled model
+#   make run    installs everything, builds, and starts Hyv Studio (http://127.0.0.1:$(PORT)/) on the
+#               bundled models, with its data in ./hyv-data
 #   make test   installs everything, builds, and runs every test
 BUILD ?= build
 JOBS ?= $(shell nproc)
-PROMPT ?= The
-.PHONY: deps build wasm canisters run test bench clean
+PORT ?= 8080
+DATA ?= hyv-data
+.PHONY: deps build web wasm canisters run test bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -12,6 +14,10 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The studio's web app (React + TypeScript, web/), built into web/dist, which `hyv serve` serves.
+web: deps
+	@cd web && npm run --silent build
 
 # The engine core for wasm32-wasi and the test module that Node runs: $(BUILD)/wasm/hyv_engine_test.wasm.
 wasm: deps
@@ -24,10 +30,10 @@ canisters: deps
 	@cmake -S hosts/canister -B $(BUILD)/canisters -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(BUILD)/canisters -j $(JOBS)
 
-run: build
-	@$(BUILD)/hyv generate text --prompt "$(PROMPT)" --max-tokens 60 --seed 1
+run: build web
+	@$(BUILD)/hyv serve --port $(PORT) --data $(DATA)
 
-test: build wasm canisters
+test: build web wasm canisters
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

@@ -2,21 +2,24 @@
 # Installs everything Hyv needs on a fresh Debian 12 machine: Debian packages (apt) and the npm
 # packages in package.json (test and benchmark oracles). Skips what is already there.
 #   tools/install-deps.sh          what building, running and testing need
-#   tools/install-deps.sh --dev    also torch/numpy, for benchmarks, model training and fixture scripts
+#   tools/install-deps.sh --dev    also torch/numpy and wrk, for benchmarks, model training and fixture
+#                                  scripts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev
+  rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev
+  libbenchmark-dev
   clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
   python3
+  chromium  # the studio's end-to-end tests drive it through playwright-core
 )
 # Node.js may come from elsewhere than Debian (its npm then conflicts with Debian's): only install
 # Debian's when there is no node or npm at all.
 command -v node > /dev/null && command -v npm > /dev/null || APT_PACKAGES+=(nodejs npm)
 if [ "${1:-}" = "--dev" ]; then
-  APT_PACKAGES+=(python3-numpy python3-torch)
+  APT_PACKAGES+=(python3-numpy python3-torch wrk)
 fi
 
 missing=()
@@ -35,4 +38,11 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "hyv: installing npm packages"
   ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The web app's npm packages (web/package-lock.json), the same way.
+if [ -f web/package-lock.json ] && { [ ! -f web/node_modules/.package-lock.json ] ||
+  [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; }; then
+  echo "hyv: installing the web app's npm packages"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
