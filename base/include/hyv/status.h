@@ -6,31 +6,56 @@
 //
 // A message says what was wrong and where (file, field, byte offset) in words a user can act on.
 // Hosts turn a failed Status into an exit code, an HTTP error or a Candid Err.
+//
+// A failed Status may carry a StatusCode saying what kind of failure it is, so a host can choose
+// an HTTP status without parsing the message: Status::Error(StatusCode::kNotFound, "model 'x'
+// ..."). Plain Status::Error(message) is kUnknown (the host decides, e.g. 400 for a request's
+// input).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace hyv {
 
+// What kind of failure a Status is (HTTP mapping in brackets, as the studio server uses it).
+enum class StatusCode : uint8_t {
+  kOk = 0,
+  kUnknown,          // not classified: the host decides
+  kInvalidArgument,  // the caller's input is wrong (400)
+  kNotFound,         // the named thing does not exist (404)
+  kConflict,         // the request clashes with the current state (409)
+  kTooLarge,         // the input is over a size limit (413)
+  kBusy,             // a capacity limit is reached; retry later (429)
+  kInternal,         // a broken invariant or a storage failure (500)
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  static Status Error(std::string message) {
+    return Status(StatusCode::kUnknown, std::move(message));
+  }
+  static Status Error(StatusCode code, std::string message) {
+    return Status(code == StatusCode::kOk ? StatusCode::kUnknown : code, std::move(message));
+  }
 
-  bool ok() const { return !failed_; }
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
 
   // Prefixes context, e.g. Status::Error("bad dtype").with_context("model.safetensors").
+  // The code is kept.
   Status with_context(const std::string& where) const& {
-    return ok() ? *this : Status(where + ": " + message_);
+    return ok() ? *this : Status(code_, where + ": " + message_);
   }
 
  private:
-  explicit Status(std::string message) : failed_(true), message_(std::move(message)) {}
-  bool failed_ = false;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  StatusCode code_ = StatusCode::kOk;
   std::string message_;
 };
 
@@ -53,8 +78,8 @@ class [[nodiscard]] Result {
 }  // namespace hyv
 
 // Propagates a failed Status from an expression returning Status.
-#define HYV_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::hyv::Status hyv_status_ = (expr);    \
+#define HYV_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::hyv::Status hyv_status_ = (expr);        \
     if (!hyv_status_.ok()) return hyv_status_; \
   } while (0)

@@ -6,7 +6,11 @@
 //    "params": {...every generation parameter...}, "seed": "42",
 //    "created_at_ms": 1700000000000, "finished_at_ms": 1700000005000,
 //    "size_bytes": 1234, "item_count": 100,
-//    "quality": {"score": 0.87, "report": {...}} or null, "tags": ["a", "b"]}
+//    "quality": {"score": 0.87, "report": {...}} or null, "tags": ["a", "b"],
+//    "tables": [{"name": "samples", "columns": ["index", "prompt", "text"], "rows": 5,
+//                "size_bytes": 1234}]}
+// "tables" (optional on reading, absent = none) lists the dataset's canonical JSONL tables, in
+// order; their bytes live in the BlobStore under datasets/<id>/<name>.jsonl.
 // The seed is a decimal string: it is a full uint64 and JavaScript numbers lose precision past
 // 2^53. Times are milliseconds since the Unix epoch, given by the host (the core has no clock);
 // finished_at_ms is 0 while the dataset is unfinished.
@@ -31,6 +35,14 @@ inline constexpr size_t kMaxTags = 32;
 inline constexpr size_t kMaxTagBytes = 64;
 inline constexpr size_t kMaxNameBytes = 200;
 
+// One table of a dataset: its canonical JSONL blob holds `rows` objects with these keys.
+struct DatasetTable {
+  std::string name;  // a valid blob name part (table names of a schema, "samples", "data")
+  std::vector<std::string> columns;
+  uint64_t rows = 0;
+  uint64_t size_bytes = 0;
+};
+
 struct DatasetManifest {
   std::string id;
   std::string name;
@@ -46,6 +58,7 @@ struct DatasetManifest {
   std::optional<double> quality_score;  // overall quality in [0, 1], when measured
   std::string quality_report_json;      // a JSON object, or empty when there is none
   std::vector<std::string> tags;
+  std::vector<DatasetTable> tables;
 };
 
 // Ids (datasets, models, users): 1..64 of [A-Za-z0-9._-], not starting with '.'. They become
