@@ -2,9 +2,9 @@
 // hyv_ai_engine canister, run on the built wasm through the test host (ic_host.mjs). The oracle
 // for every generated token is the native CLI (`hyv generate text ... --json`) on the same model
 // folder; arguments and replies go through npm @dfinity/candid and digests through Node's crypto.
-// The host's performance_counter is a test fixture (see ic_host.mjs): the tests make it report a
-// counter above the canister's 30B budget after a few reads, which forces a generation, and a long
-// prompt's prefill, across several calls.
+// The host counts instructions (ic-wasm instrument); some tests replace the count with a fixture
+// (see ic_host.mjs) that reports the whole 40B limit after a few reads, which forces a generation,
+// and a long prompt's prefill, across several calls.
 // Usage: node tests/canister/generate_test.mjs canister.wasm path/to/hyv model-folder
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
@@ -49,7 +49,8 @@ const controller = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i +
 const alice = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : 100 + i));
 const bob = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : 150 + i));
 const sha = (b) => createHash('sha256').update(b).digest();
-const BIG = 35_000_000_000n; // above the canister's 30B budget per call
+// The whole update limit: the canister stops after the forward pass that reads it.
+const BIG = 40_000_000_000n;
 
 let host;
 function call(method, args, caller = controller) {
@@ -95,10 +96,13 @@ const request = (over = {}) => ({
 });
 
 // Runs a generation to its end; returns every reply.
-function generate(req, caller = controller) {
+// Every call's reply; callInstructions gets each call's counted instructions.
+function generate(req, caller = controller, callInstructions = []) {
   const replies = [ok(call('generate_start', [req], caller))];
+  callInstructions.push(host.lastInstructions);
   while (!replies.at(-1).done) {
     replies.push(ok(call('generate_continue', [replies[0].session], caller)));
+    callInstructions.push(host.lastInstructions);
     assert.ok(replies.length < 500, 'generation does not end');
   }
   return replies;
@@ -132,7 +136,7 @@ test('greedy generation across several calls equals the native CLI token for tok
   const expected = cli('Hello world, this is');
   host.performanceCounter = (reads) => (reads >= 2 ? BIG : 0n);
   const replies = generate(request(), alice);
-  host.performanceCounter = () => 0n;
+  host.performanceCounter = null;
   assert.ok(replies.length >= 4, `only ${replies.length} calls`);
   assert.deepEqual(tokensOf(replies), expected.tokens);
   assert.equal(replies.map((r) => r.text).join(''), expected.text);
@@ -153,7 +157,7 @@ test('a long prompt is prefilled over several calls; the output is unchanged', (
   assert.ok(expected.prompt_tokens > 64, `prompt has only ${expected.prompt_tokens} tokens`);
   host.performanceCounter = () => BIG; // one forward pass per call
   const replies = generate(request({ prompt, max_tokens: 8 }), alice);
-  host.performanceCounter = () => 0n;
+  host.performanceCounter = null;
   assert.deepEqual([...replies[0].tokens], [], 'the first call only prefills');
   assert.deepEqual(tokensOf(replies), expected.tokens);
 });
@@ -165,7 +169,7 @@ test('sampling with a seed equals the CLI with that seed, in one call or many', 
   assert.deepEqual(tokensOf(generate(req, alice)), expected.tokens);
   host.performanceCounter = (reads) => (reads >= 1 ? BIG : 0n);
   assert.deepEqual(tokensOf(generate(req, alice)), expected.tokens);
-  host.performanceCounter = () => 0n;
+  host.performanceCounter = null;
 });
 
 test('q8 weights at load: the same tokens as the CLI with --quantize q8', () => {
@@ -177,13 +181,34 @@ test('q8 weights at load: the same tokens as the CLI with --quantize q8', () => 
   ok(call('model_load', [{ name: 'tiny', quantize: ['none'] }]));
 });
 
+test('counted instructions: a short generation fits one call; near the limit a call stops early', () => {
+  const expected = cli('Hello world, this is');
+  const one = generate(request(), alice);
+  assert.equal(one.length, 1, 'the tiny model makes all 24 tokens in one call');
+  assert.deepEqual(tokensOf(one), expected.tokens);
+  const perCall = host.lastInstructions;
+  assert.ok(perCall > 1_000_000n, `a generation call counted only ${perCall} instructions`);
+  // As if each call started with only ~6 forward passes (by the first call's average) left
+  // below the limit: the canister must stop early and never overrun, and lose no token.
+  const headroom = 200_000_000n + 6n * (perCall / 25n);
+  host.performanceCounter = (reads, counted) => counted + 40_000_000_000n - headroom;
+  const counted = [];
+  const replies = generate(request(), alice, counted);
+  host.performanceCounter = null;
+  assert.ok(replies.length >= 3, `${replies.length} calls`);
+  assert.ok(replies.some((r) => r.tokens.length >= 3), 'calls use the headroom they have');
+  assert.ok(counted.every((n) => n <= headroom),
+    `a call ran past the limit: ${counted} instructions, ${headroom} left in each`);
+  assert.deepEqual(tokensOf(replies), expected.tokens);
+});
+
 test('sessions: unknown, finished or another caller\'s session is Err; anonymous may not start', () => {
   err(call('generate_continue', [12345n], alice), /no open session 12345/);
   const done = generate(request({ max_tokens: 2 }), alice);
   err(call('generate_continue', [done[0].session], alice), /no open session/);
   host.performanceCounter = () => BIG;
   const s = ok(call('generate_start', [request()], alice));
-  host.performanceCounter = () => 0n;
+  host.performanceCounter = null;
   assert.equal(s.done, false);
   err(call('generate_continue', [s.session], bob), /no open session/);
   assert.ok(ok(call('generate_continue', [s.session], alice)).done);
@@ -214,7 +239,7 @@ test('at most 4 open sessions per caller; idle sessions expire after 10 minutes'
   for (const s of open) err(call('generate_continue', [s], alice), /no open session/);
   err(call('generate_continue', [other], bob), /no open session/);
   ok(call('generate_start', [request()], alice)); // the expired ones no longer count
-  host.performanceCounter = () => 0n;
+  host.performanceCounter = null;
 });
 
 test('after an upgrade models must be loaded again; the uploaded files survive', () => {

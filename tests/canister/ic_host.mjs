@@ -7,107 +7,201 @@
 //     keeps only stable memory, starts a fresh heap and calls canister_post_upgrade (a trap there
 //     leaves the canister as before the upgrade);
 //   - is_controller answers from the controllers given to the host; the caller is given per call.
-//   - performance_counter does not count instructions: it returns
-//     host.performanceCounter(reads), where reads is how many times the current message has read
-//     it before (default: always 0). Tests set it to make a canister's instruction budget run out
-//     after a chosen number of reads, e.g. (n) => (n >= 3 ? 35_000_000_000n : 0n).
-// Not modelled (yet): instruction limits and cycles, inter-canister calls, time passing on its own
-// (time advances 1 ms per call so it is deterministic), canister_inspect_message.
+//   - instructions are counted (instruction_counting.mjs: the module is run through
+//     `ic-wasm instrument`, whose per-block costs approximate the IC's): performance_counter
+//     returns the instructions of the current message so far, and a message that goes past its
+//     limit (40B for an update, 5B for a query, 300B for install and upgrade; tests may lower
+//     them) traps with "instruction limit exceeded" and is rolled back. The limit is checked
+//     whenever the canister calls into the host and when the message ends, so an overrun is
+//     caught late but never missed.
+//   - host.performanceCounter, when a test sets it, replaces the counted value:
+//     performance_counter returns host.performanceCounter(reads, counted), where reads is how many
+//     times the current message has read it before and counted the real count, e.g.
+//     (n) => (n >= 3 ? 40_000_000_000n : 0n) makes a canister's instruction budget run out after
+//     three reads, (n, c) => c + 39_000_000_000n as if the message had started 39B in.
+// Not modelled (yet): cycles, inter-canister calls, time passing on its own (time advances 1 ms
+// per call so it is deterministic), canister_inspect_message.
 import { readFileSync } from 'node:fs';
+import { instrumentForCounting, kCounterExport } from './instruction_counting.mjs';
 
 export const ANONYMOUS = Uint8Array.of(4);
 const PAGE = 65536;
 
 class Trap extends Error {}
 
+// Stable memory with an undo log, so that rolling back a message costs what it wrote, not the
+// whole memory (a DistilGPT-2 checkpoint is 330 MB of it).
+class StableMemory {
+  constructor() {
+    this.bytes = new Uint8Array(0); // capacity; [size, capacity) is zero
+    this.size = 0;
+    this.undo = null;
+  }
+  pages() {
+    return this.size / PAGE;
+  }
+  grow(pages) {
+    const size = this.size + pages * PAGE;
+    if (size > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(size, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.size));
+      this.bytes = grown;
+    }
+    this.size = size;
+  }
+  view(offset, size) {
+    return this.bytes.subarray(offset, offset + size);
+  }
+  write(offset, data) {
+    if (this.undo) this.undo.push([offset, this.bytes.slice(offset, offset + data.length)]);
+    this.bytes.set(data, offset);
+  }
+  // Changes from here on can be rolled back.
+  begin() {
+    this.undo = [];
+    this.undoSize = this.size;
+  }
+  rollback() {
+    for (let i = this.undo.length - 1; i >= 0; i--) this.bytes.set(this.undo[i][1], this.undo[i][0]);
+    this.bytes.fill(0, this.undoSize, this.size);
+    this.size = this.undoSize;
+    this.undo = null;
+  }
+  copy() {
+    const c = new StableMemory();
+    c.bytes = this.bytes.slice(0, this.size);
+    c.size = this.size;
+    return c;
+  }
+}
+
+export const LIMITS = { update: 40_000_000_000n, query: 5_000_000_000n, system: 300_000_000_000n };
+
 export class IcHost {
   // maxStablePages: stable64_grow fails beyond it (the IC's limit is far higher; tests lower it).
-  constructor(wasmPath, { controllers = [], maxStablePages = 1n << 20n } = {}) {
+  // count: run the module instrumented (false: performance_counter is 0 and nothing is limited).
+  // limits: instructions per message kind, LIMITS unless given.
+  constructor(wasmPath, { controllers = [], maxStablePages = 1n << 20n, count = true,
+                          limits = {} } = {}) {
     this.maxStablePages = maxStablePages;
-    this.module = new WebAssembly.Module(readFileSync(wasmPath));
+    const bytes = readFileSync(wasmPath);
+    this.counting = count;
+    this.limits = { ...LIMITS, ...limits };
+    this.module = new WebAssembly.Module(count ? instrumentForCounting(bytes) : bytes);
     this.controllers = controllers.map((c) => Uint8Array.from(c));
-    this.stable = new Uint8Array(0);
+    this.stable = new StableMemory();
     this.instance = null;
     this.timeNs = 1_700_000_000_000_000_000n;
     this.logs = [];
-    this.performanceCounter = () => 0n;
+    this.performanceCounter = null;
+    // Instructions of the last message that ran (counted, whatever performanceCounter says).
+    this.lastInstructions = 0n;
   }
 
   install(caller) {
-    this.stable = new Uint8Array(0);
+    this.stable = new StableMemory();
     this.instance = this.#instantiate();
     const r = this.#run('canister_init', new Uint8Array(0), caller, { system: true });
     if (r.trap !== undefined) throw new Error(`canister_init trapped: ${r.trap}`);
   }
 
   upgrade(caller) {
-    const before = this.#snapshot();
+    const before = { heap: this.#heap(), stable: this.stable.copy() };
     const pre = this.#run('canister_pre_upgrade', new Uint8Array(0), caller, { system: true });
     if (pre.trap !== undefined) return pre;
     this.instance = this.#instantiate();
     const post = this.#run('canister_post_upgrade', new Uint8Array(0), caller, { system: true });
-    if (post.trap !== undefined) this.#restore(before);
+    if (post.trap !== undefined) {
+      this.#restoreHeap(before.heap);
+      this.stable = before.stable;
+    }
     return post;
   }
 
   // Returns { reply: Uint8Array } or { reject: string } or { trap: string }.
   update(method, arg, caller) {
-    return this.#run(`canister_update ${method}`, arg, caller, {});
+    return this.#run(`canister_update ${method}`, arg, caller, { limit: this.limits.update });
   }
 
   query(method, arg, caller) {
-    const before = this.#snapshot();
-    const r = this.#run(`canister_query ${method}`, arg, caller, {});
-    this.#restore(before);
-    return r;
+    return this.#run(`canister_query ${method}`, arg, caller,
+      { limit: this.limits.query, keep: false });
   }
 
-  #snapshot() {
-    const memory = this.instance.exports.memory;
-    return {
-      heap: new Uint8Array(memory.buffer).slice(),
-      stable: this.stable.slice(),
-      instance: this.instance,
-    };
+  // Stable memory now (a view: copy it to keep it).
+  stableBytes() {
+    return this.stable.view(0, this.stable.size);
+  }
+
+  // Bytes of the heap (wasm memory) in use now.
+  heapBytes() {
+    return this.instance.exports.memory.buffer.byteLength;
+  }
+
+  #heap() {
+    return new Uint8Array(this.instance.exports.memory.buffer).slice();
   }
 
   // A fresh instance with the saved heap: its only mutable global (the stack pointer) starts at
   // its initial value, which is where every completed call leaves it.
-  #restore(s) {
+  #restoreHeap(heap) {
     this.instance = this.#instantiate();
     const memory = this.instance.exports.memory;
-    const pages = s.heap.length / PAGE - memory.buffer.byteLength / PAGE;
+    const pages = heap.length / PAGE - memory.buffer.byteLength / PAGE;
     if (pages > 0) memory.grow(pages);
-    new Uint8Array(memory.buffer).set(s.heap);
-    this.stable = s.stable;
+    new Uint8Array(memory.buffer).set(heap);
   }
 
-  #run(exportName, arg, caller, { system }) {
+  #counter() {
+    return this.counting ? this.instance.exports[kCounterExport].value : 0n;
+  }
+
+  // Throws a Trap once the current message has run past its limit.
+  #checkLimit() {
+    const c = this.call;
+    if (c && this.#counter() - c.counterStart > c.limit) {
+      throw new Trap(`instruction limit exceeded: more than ${c.limit} instructions`);
+    }
+  }
+
+  // system: install/upgrade hooks (the caller of #run handles their rollback); keep: false for
+  // queries, whose changes are always rolled back.
+  #run(exportName, arg, caller, { system = false, limit = this.limits.system, keep = true }) {
     const fn = this.instance.exports[exportName];
     if (fn === undefined) {
       if (system) return {};
       return { reject: `canister has no method '${exportName}'` };
     }
-    const before = system ? null : this.#snapshot();
+    const before = system ? null : this.#heap();
+    if (before) this.stable.begin();
+    const rollback = () => {
+      this.#restoreHeap(before);
+      this.stable.rollback();
+    };
     this.timeNs += 1_000_000n;
     this.call = { arg, caller: Uint8Array.from(caller), reply: [], replied: false, reject: null,
-                  counterReads: 0 };
+                  counterReads: 0, counterStart: this.#counter(), limit };
     try {
       fn();
+      this.#checkLimit();
     } catch (e) {
       if (!(e instanceof Trap) && !(e instanceof WebAssembly.RuntimeError)) throw e;
-      if (before) this.#restore(before);
+      if (before) rollback();
       return { trap: e.message };
     } finally {
+      this.lastInstructions = this.#counter() - this.call.counterStart;
       this.callDone = this.call;
       this.call = null;
     }
     const c = this.callDone;
-    if (c.reject !== null) return { reject: c.reject };
-    if (c.replied) return { reply: new Uint8Array(Buffer.concat(c.reply)) }; // own buffer, offset 0
-    if (system) return {};
-    if (before) this.#restore(before);
-    return { trap: 'canister did not reply' };
+    let result;
+    if (c.reject !== null) result = { reject: c.reject };
+    else if (c.replied) result = { reply: new Uint8Array(Buffer.concat(c.reply)) }; // offset 0
+    else if (system) result = {};
+    else result = { trap: 'canister did not reply' };
+    if (before && (!keep || result.trap !== undefined)) rollback();
+    else this.stable.undo = null;
+    return result;
   }
 
   #instantiate() {
@@ -116,6 +210,7 @@ export class IcHost {
     const text = (src, size) => Buffer.from(mem().subarray(src, src + size)).toString('utf8');
     const inCall = (name) => {
       if (!host.call) throw new Trap(`ic0.${name} called outside a message`);
+      host.#checkLimit();
       return host.call;
     };
     const copy = (bytes, dst, offset, size, name) => {
@@ -123,8 +218,9 @@ export class IcHost {
       mem().set(bytes.subarray(offset, offset + size), dst);
     };
     const stableRange = (offset, size, name) => {
+      host.#checkLimit();
       const end = offset + size;
-      if (end > BigInt(host.stable.length)) throw new Trap(`ic0.${name}: out of bounds`);
+      if (end > BigInt(host.stable.size)) throw new Trap(`ic0.${name}: out of bounds`);
       return [Number(offset), Number(end)];
     };
     const respond = (name) => {
@@ -159,26 +255,28 @@ export class IcHost {
           ? 1 : 0;
       },
       time: () => host.timeNs,
-      stable64_size: () => BigInt(host.stable.length / PAGE),
+      stable64_size: () => BigInt(host.stable.pages()),
       stable64_grow: (pages) => {
-        const old = BigInt(host.stable.length / PAGE);
+        host.#checkLimit();
+        const old = BigInt(host.stable.pages());
         if (old + pages > host.maxStablePages) return -1n;
-        const grown = new Uint8Array(Number(old + pages) * PAGE);
-        grown.set(host.stable);
-        host.stable = grown;
+        host.stable.grow(Number(pages));
         return old;
       },
       stable64_read: (dst, offset, size) => {
         const [b, e] = stableRange(offset, size, 'stable64_read');
-        mem().set(host.stable.subarray(b, e), Number(dst));
+        mem().set(host.stable.view(b, e - b), Number(dst));
       },
       stable64_write: (offset, src, size) => {
         const [b] = stableRange(offset, size, 'stable64_write');
-        host.stable.set(mem().subarray(Number(src), Number(src) + Number(size)), b);
+        host.stable.write(b, mem().subarray(Number(src), Number(src) + Number(size)));
       },
       performance_counter: () => {
         const c = inCall('performance_counter');
-        return BigInt(host.performanceCounter(c.counterReads++));
+        const reads = c.counterReads++;
+        const counted = host.#counter() - c.counterStart;
+        if (host.performanceCounter) return BigInt(host.performanceCounter(reads, counted));
+        return counted;
       },
       debug_print: (src, size) => host.logs.push(text(src, size)),
       trap: (src, size) => {

@@ -101,7 +101,7 @@ test('upload in chunks with a resent chunk, then finish verifies sha256', () => 
   assert.deepEqual(Buffer.from(done.sha256), digest);
   assert.deepEqual(ok(call('model_upload_finish', [id])), done, 'finishing twice is harmless');
   err(call('model_upload_chunk', [{ id, offset: 0n, bytes: [1] }]), /finished already/);
-  assert.ok(Buffer.from(host.stable).indexOf(model) >= 65536, 'the bytes are in stable memory');
+  assert.ok(Buffer.from(host.stableBytes()).indexOf(model) >= 131072, 'the bytes are in stable memory');
 });
 
 test('2 MiB chunks are accepted, larger ones and bytes past the end are not', () => {
@@ -184,12 +184,12 @@ test('controllers authorise uploaders, who may then upload and delete; they surv
 
 test('a model larger than the stable memory left is an Err that leaves nothing behind', () => {
   const before = list();
-  const pages = host.stable.length;
+  const pages = host.stableBytes().length;
   host.maxStablePages = BigInt(pages / 65536 + 100); // 6.25 MiB more
   err(call('model_upload_begin', [{ name: 'huge', total_bytes: 8n << 20n, sha256: [...sha(model)] }]),
     /stable memory: cannot grow/);
   assert.deepEqual(list(), before);
-  assert.equal(host.stable.length, pages);
+  assert.equal(host.stableBytes().length, pages);
   const id = upload('fits', Buffer.concat([big, big]), 2 << 20); // 4.6 MiB still fits
   ok(call('model_upload_finish', [id]));
   ok(call('model_delete', ['fits']));
@@ -197,14 +197,14 @@ test('a model larger than the stable memory left is an Err that leaves nothing b
 });
 
 test('malformed Candid is rejected with a message and changes nothing', () => {
-  const before = Buffer.from(host.stable);
+  const before = Buffer.from(host.stableBytes().slice());
   let r = host.update('model_upload_begin', Buffer.from('DIDL garbage'), controller);
   assert.match(r.reject, /malformed Candid argument/);
   r = host.update('model_upload_begin', IDL.encode([IDL.Text], ['tiny']), controller);
   assert.match(r.reject, /malformed Candid argument/);
   r = host.update('model_delete', new Uint8Array(0), controller);
   assert.match(r.reject, /malformed Candid argument/);
-  assert.ok(before.equals(Buffer.from(host.stable)));
+  assert.ok(before.equals(Buffer.from(host.stableBytes().slice())));
 });
 
 test('an upgrade keeps every model, complete or in progress, and uploads continue', () => {
@@ -220,14 +220,14 @@ test('an upgrade keeps every model, complete or in progress, and uploads continu
 });
 
 test('delete frees the name and the space, which the next upload reuses', () => {
-  const pages = host.stable.length;
+  const pages = host.stableBytes().length;
   err(call('model_delete', ['nope']), /no model named 'nope'/);
   ok(call('model_delete', ['big']));
   assert.deepEqual(list().map((m) => m.name), ['tiny-gpt2']);
   err(call('model_delete', ['big']), /no model named 'big'/);
   const id = upload('big', big, 2 << 20);
   assert.equal(ok(call('model_upload_finish', [id])).complete, true);
-  assert.equal(host.stable.length, pages, 'stable memory did not grow: the freed region was reused');
+  assert.equal(host.stableBytes().length, pages, 'stable memory did not grow: the freed region was reused');
   assert.deepEqual(list().map((m) => m.name), ['big', 'tiny-gpt2']);
 });
 

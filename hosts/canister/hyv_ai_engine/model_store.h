@@ -4,7 +4,10 @@
 //   [0, 64)             Header: magic "HYVMODL1", layout version, next upload id
 //   [64, 64 + 64*256)   Directory: kMaxEntries entries of 256 bytes (Entry, zero = free)
 //   [32768, 32768+16*32) Uploaders: principals controllers authorised (uploaders.h)
-//   [65536, ...)        Model bytes: each entry owns [data_offset, data_offset + total_bytes),
+//   [65536, 131072)     Reserved for `ic-wasm instrument --start-page 1 --page-limit 1`, which
+//                       keeps its state there at upgrades when the module is instrumented to
+//                       count instructions (the test host, profiling); allocated at init
+//   [131072, ...)       Model bytes: each entry owns [data_offset, data_offset + total_bytes),
 //                       placed first-fit between the live entries' regions
 // Nothing lives on the heap between calls: every call reads the directory, so an upgrade keeps
 // every model (complete or still uploading) without pre_upgrade work, and a trapped call leaves
@@ -22,11 +25,14 @@
 
 namespace hyv::canister {
 
-inline constexpr uint32_t kLayoutVersion = 1;
+// 2: model bytes from 131072 (page 1 reserved); 1 had them from 65536.
+inline constexpr uint32_t kLayoutVersion = 2;
 inline constexpr uint32_t kMaxEntries = 64;
 inline constexpr uint32_t kMaxNameBytes = 64;
 inline constexpr uint64_t kMaxChunkBytes = 2u << 20;
-inline constexpr uint64_t kDataStart = 65536;
+// Stable page 1 stays free for `ic-wasm instrument` (see the layout above).
+inline constexpr uint64_t kProfilingPage = 1;
+inline constexpr uint64_t kDataStart = 131072;
 
 enum class EntryState : uint32_t { Free = 0, Uploading = 1, Complete = 2 };
 

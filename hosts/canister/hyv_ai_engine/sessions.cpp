@@ -1,5 +1,6 @@
 #include "sessions.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -61,7 +62,8 @@ engine::SamplingParams sampling_of(const GenerateParams& p) {
 
 Result<GenerateOutput> run_step(uint64_t id, Session& s, uint64_t now_ns) {
   engine::StepBudget budget;
-  budget.exhausted = [] { return ic0::instruction_counter() >= kCallInstructionBudget; };
+  CallBudget call_budget(kUpdateInstructionLimit);
+  budget.exhausted = [&call_budget] { return call_budget.exhausted(); };
   budget.prefill_chunk_tokens = kPrefillChunkTokens;
   Result<engine::StepOutput> out = s.session.step(budget, nullptr);
   if (!out.ok()) {
@@ -86,6 +88,15 @@ Result<GenerateOutput> run_step(uint64_t id, Session& s, uint64_t now_ns) {
 }
 
 }  // namespace
+
+CallBudget::CallBudget(uint64_t limit) : limit_(limit), last_(ic0::instruction_counter()) {}
+
+bool CallBudget::exhausted() {
+  const uint64_t now = ic0::instruction_counter();
+  costliest_pass_ = std::max(costliest_pass_, now - last_);
+  last_ = now;
+  return now + costliest_pass_ + costliest_pass_ / 2 + kReplyReserveInstructions > limit_;
+}
 
 Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, GenerateParams params,
                                       uint64_t now_ns) {

@@ -1,7 +1,7 @@
 // Generation sessions on the heap (lost at an upgrade), keyed by id and owned by the principal
-// that started them. Each update call runs GenerationSession::step until the instruction counter
-// reaches kCallInstructionBudget (a margin below the IC's 40B per update call), so a generation,
-// and a long prompt's prefill, spans as many calls as it needs with no token repeated or lost.
+// that started them. Each update call runs GenerationSession::step while another forward pass
+// surely fits in the IC's 40B instructions per update call (CallBudget), so a generation, and a
+// long prompt's prefill, spans as many calls as it needs with no token repeated or lost.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +15,26 @@
 
 namespace hyv::canister {
 
-// Stop stepping once this many instructions ran in the call (the limit is 40B): one more forward
-// pass (a prefill chunk or a token) plus the reply must fit in the rest.
-inline constexpr uint64_t kCallInstructionBudget = 30'000'000'000;
+// The IC's instructions per message.
+inline constexpr uint64_t kUpdateInstructionLimit = 40'000'000'000;
+inline constexpr uint64_t kQueryInstructionLimit = 5'000'000'000;
+// Kept for what follows the last forward pass: detokenizing, the reply's Candid encoding, the
+// session table. Measured well under 0.01B with the test host's counting (docs/benchmarks.md).
+inline constexpr uint64_t kReplyReserveInstructions = 200'000'000;
+
+// Decides after each forward pass whether another one surely fits: the costliest pass of this
+// call so far, with half again as margin (a decode pass grows slowly with the context), plus the
+// reply reserve, must stay within the limit.
+class CallBudget {
+ public:
+  explicit CallBudget(uint64_t limit);
+  bool exhausted();
+
+ private:
+  uint64_t limit_;
+  uint64_t last_;
+  uint64_t costliest_pass_ = 0;
+};
 // Prompt tokens per forward pass of the prefill, so a long prompt spreads over calls.
 inline constexpr int kPrefillChunkTokens = 64;
 inline constexpr int kMaxSessionsPerCaller = 4;
