@@ -1,0 +1,529 @@
+// End-to-end test of Hyv Studio in a real browser: Debian's chromium driven by playwright-core
+// against a running `hyv serve` (started by studio_e2e_test.sh). Through the page it generates a
+// text, a code and a table dataset, watches their progress, cancels a job, opens each dataset,
+// downloads files and checks their contents against the API, uploads a model in chunks, rates
+// datasets from several browsers (users) until the library order changes, and fails on any console
+// error. Screenshots of every page (desktop, and phone width) go to the output folder.
+//
+// Usage: node tests/e2e/studio_e2e.mjs --url http://127.0.0.1:PORT --token T --out DIR --model-dir DIR
+import { createRequire } from 'node:module';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce(
+      (acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc),
+      [],
+    ),
+);
+const BASE = args.url;
+const TOKEN = args.token ?? '';
+const OUT = args.out ?? 'build/e2e-screenshots';
+const MODEL_DIR = args['model-dir'];
+const CHROMIUM = process.env.HYV_CHROMIUM ?? '/usr/bin/chromium';
+mkdirSync(OUT, { recursive: true });
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const JOB_TIMEOUT_MS = 180_000;
+
+let failures = 0;
+const consoleErrors = [];
+function check(cond, what) {
+  if (cond) {
+    console.log(`ok   ${what}`);
+  } else {
+    failures++;
+    console.log(`FAIL ${what}`);
+  }
+}
+function must(cond, what) {
+  check(cond, what);
+  if (!cond) throw new Error(`cannot go on: ${what}`);
+}
+
+async function api(path, init = {}) {
+  const headers = { ...(init.headers ?? {}) };
+  if (init.method && init.method !== 'GET' && TOKEN) headers.Authorization = `Bearer ${TOKEN}`;
+  const res = await fetch(`${BASE}/api/v1${path}`, { ...init, headers });
+  if (!res.ok)
+    throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+});
+
+async function newPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
+  page.setDefaultTimeout(30_000);
+  return { context, page };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+// Signs in through the URL fragment the server prints, as a user would.
+async function signIn(page) {
+  await page.goto(`${BASE}/#token=${encodeURIComponent(TOKEN)}`);
+  await page.getByRole('heading', { name: 'Generate', level: 1 }).waitFor();
+}
+
+// Records the progress bar and live text of the job monitor while a job runs.
+async function watchProgress(page) {
+  await page.evaluate(() => {
+    const w = window;
+    w.__seen = { progress: [], states: [], liveChars: 0 };
+    w.__watch = setInterval(() => {
+      const mon = document.querySelector('[data-testid="job-monitor"]');
+      if (!mon) return;
+      const bar = mon.querySelector('[role="progressbar"]');
+      const v = Number(bar?.getAttribute('aria-valuenow'));
+      const seen = w.__seen;
+      if (seen.progress[seen.progress.length - 1] !== v) seen.progress.push(v);
+      const st = mon.getAttribute('data-state');
+      if (seen.states[seen.states.length - 1] !== st) seen.states.push(st);
+      const live = mon.querySelector('[data-testid="live-text"]');
+      seen.liveChars = Math.max(seen.liveChars, live ? live.textContent.length : 0);
+    }, 10);
+  });
+}
+
+async function waitForJob(page, state = 'succeeded') {
+  const mon = page.locator('[data-testid="job-monitor"]');
+  await mon
+    .and(
+      page.locator(
+        '[data-state="succeeded"], [data-state="failed"], [data-state="cancelled"], [data-state="interrupted"]',
+      ),
+    )
+    .waitFor({ timeout: JOB_TIMEOUT_MS });
+  const final = await mon.getAttribute('data-state');
+  const seen = await page.evaluate(() => {
+    clearInterval(window.__watch);
+    return window.__seen;
+  });
+  if (final !== state) console.log(await mon.innerText());
+  return { final, seen };
+}
+
+async function generateTextLike(page, type, { name, prompt, samples, maxTokens, seed }) {
+  await page
+    .getByRole('button', {
+      name: type === 'text' ? 'Text' : 'Code',
+      exact: true,
+    })
+    .click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Prompts').fill(prompt);
+  await page.getByLabel('Samples', { exact: true }).fill(String(samples));
+  await page.getByLabel('Max tokens').fill(String(maxTokens));
+  await page.getByLabel('Seed').fill(String(seed));
+  await watchProgress(page);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  return waitForJob(page);
+}
+
+async function download(page, linkName) {
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: linkName, exact: true }).click(),
+  ]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\r' && text[i + 1] === '\n') {
+      (row.push(field), rows.push(row), (row = []), (field = ''), i++);
+    } else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
+    else field += c;
+  }
+  if (field !== '' || row.length) (row.push(field), rows.push(row));
+  return rows;
+}
+
+const datasetIdFromUrl = (url) => decodeURIComponent(new URL(url).pathname.split('/').pop());
+
+const ids = {};
+try {
+  // --- sign in and the Generate page -----------------------------------------------------------
+  const { page } = await newPage();
+  await signIn(page);
+  check(
+    (await page.evaluate(() => localStorage.getItem('hyv.token'))) === TOKEN,
+    'the token from #token= is kept in localStorage',
+  );
+  check(!page.url().includes('token='), 'the token is removed from the address bar');
+  await shot(page, 'generate-text-desktop');
+
+  // --- text ---------------------------------------------------------------------------------------
+  const text = await generateTextLike(page, 'text', {
+    name: 'E2E text',
+    prompt: 'Once upon a time',
+    samples: 3,
+    maxTokens: 24,
+    seed: 11,
+  });
+  must(
+    text.final === 'succeeded',
+    `text job succeeded (states seen: ${text.seen.states.join(' > ')})`,
+  );
+  check(
+    text.seen.progress.at(-1) === 100 &&
+      text.seen.progress.every((v, i, a) => i === 0 || v >= a[i - 1]),
+    `progress bar rose to 100% (${text.seen.progress.join(', ')})`,
+  );
+  check(
+    text.seen.liveChars > 0,
+    `tokens appeared while generating (${text.seen.liveChars} characters of live text)`,
+  );
+  check(
+    (await page.locator('[data-testid="job-monitor"]').innerText()).includes('3 of 3 samples'),
+    'the monitor counts 3 of 3 samples',
+  );
+  await page.getByRole('link', { name: 'Open dataset' }).click();
+  await page.getByRole('heading', { name: 'E2E text', level: 1 }).waitFor();
+  ids.text = datasetIdFromUrl(page.url());
+  await page.locator('[data-testid="samples"] article').nth(2).waitFor();
+  check(
+    (await page.locator('[data-testid="samples"] article').count()) === 3,
+    'the dataset view shows 3 samples',
+  );
+  const textRows = await api(`/datasets/${ids.text}/rows?limit=10`);
+  const textCol = textRows.columns.indexOf('text');
+  const txt = await download(page, 'TXT');
+  check(txt.name === `${ids.text}.txt`, `TXT download is named ${txt.name}`);
+  const expectedTxt = textRows.rows.map((r) => `${r[textCol]}\n<|endoftext|>\n`).join('');
+  check(txt.text === expectedTxt, 'the TXT download holds each sample followed by <|endoftext|>');
+  const firstSample = await page.locator('[data-testid="samples"] article pre').first().innerText();
+  check(
+    firstSample.startsWith('Once upon a time') &&
+      firstSample.includes(String(textRows.rows[0][textCol]).trim()),
+    'the first sample shows its prompt and text',
+  );
+  await page.getByRole('group', { name: 'Quality' }).count(); // no-op; the quality section is checked below
+  check(
+    (await page.getByRole('img', { name: /^Overall quality: / }).count()) === 1,
+    'the text quality gauge is drawn',
+  );
+  await shot(page, 'dataset-text-desktop');
+
+  // --- code ---------------------------------------------------------------------------------------
+  await page.getByRole('link', { name: 'Generate' }).click();
+  const code = await generateTextLike(page, 'code', {
+    name: 'E2E code',
+    prompt: 'def add(a, b):',
+    samples: 2,
+    maxTokens: 32,
+    seed: 5,
+  });
+  must(code.final === 'succeeded', 'code job succeeded');
+  check(code.seen.liveChars > 0, 'code tokens appeared while generating');
+  await page.getByRole('link', { name: 'Open dataset' }).click();
+  await page.getByRole('heading', { name: 'E2E code', level: 1 }).waitFor();
+  ids.code = datasetIdFromUrl(page.url());
+  await page.locator('[data-testid="samples"] pre.hljs').first().waitFor();
+  check(
+    (await page.locator('[data-testid="samples"] .hljs-keyword').count()) > 0,
+    'code samples are syntax-highlighted (def is a keyword)',
+  );
+  const jsonl = await download(page, 'JSONL');
+  const objs = jsonl.text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  check(
+    objs.length === 2 &&
+      objs.every(
+        (o) => Object.keys(o).join() === 'index,prompt,text' && o.prompt === 'def add(a, b):',
+      ),
+    'the JSONL download has 2 samples with index, prompt, text',
+  );
+  await shot(page, 'dataset-code-desktop');
+
+  // --- cancel ---------------------------------------------------------------------------------------
+  await page.getByRole('link', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Text', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill('E2E cancelled');
+  await page.getByLabel('Samples', { exact: true }).fill('1000');
+  await page.getByLabel('Max tokens').fill('1024');
+  await watchProgress(page);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const cancelled = await waitForJob(page, 'cancelled');
+  check(cancelled.final === 'cancelled', `Cancel stops a job (final state ${cancelled.final})`);
+
+  // --- table ----------------------------------------------------------------------------------------
+  await page.getByRole('button', { name: 'Table', exact: true }).click();
+  const editor = page.getByLabel('Schema (JSON)');
+  await editor.fill('{"tables": [{"name": "t", "columns": [{"name": "x", "type": "integr"}]}]}');
+  check(
+    (await page.getByTestId('schema-check').innerText()).includes('unknown type "integr"'),
+    'the schema editor flags an unknown column type as you type',
+  );
+  await editor.fill('{"tables": [');
+  check(
+    (await page.getByTestId('schema-check').innerText()).includes('line 1, column 13'),
+    'the schema editor shows where the JSON breaks',
+  );
+  await page.getByLabel('Template').selectOption('customers');
+  await page.getByRole('button', { name: 'Use template' }).click();
+  check(
+    (await page.getByTestId('schema-check').innerText()).includes(
+      'Valid schema: 1 table (customers)',
+    ),
+    'the customers template is valid',
+  );
+  await page.getByLabel('Name', { exact: true }).fill('E2E table');
+  await page.getByLabel('Rows', { exact: true }).fill('200');
+  await page.getByLabel('Seed').fill('3');
+  await shot(page, 'generate-table-desktop');
+  await watchProgress(page);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  const table = await waitForJob(page);
+  must(table.final === 'succeeded', 'table job succeeded');
+  check(
+    (await page.locator('[data-testid="job-monitor"]').innerText()).includes('200 of 200 rows'),
+    'the monitor counts 200 of 200 rows',
+  );
+  await page.getByRole('link', { name: 'Open dataset' }).click();
+  await page.getByRole('heading', { name: 'E2E table', level: 1 }).waitFor();
+  ids.table = datasetIdFromUrl(page.url());
+  const grid = page.getByRole('table', { name: 'Table customers' });
+  await grid.waitFor();
+  const csv = await download(page, 'CSV');
+  const csvRows = parseCsv(csv.text);
+  const header = csvRows[0];
+  check(
+    csvRows.length === 201 && header.includes('email') && header.includes('age'),
+    `the CSV download has a header and 200 rows (${csvRows.length - 1})`,
+  );
+  const ageCol = header.indexOf('age');
+  const ages = csvRows
+    .slice(1)
+    .map((r) => Number(r[ageCol]))
+    .sort((a, b) => a - b);
+  await grid.getByRole('button', { name: /^age/ }).click();
+  const firstAge = await grid
+    .locator('[role="row"][aria-rowindex="2"] [role="cell"]')
+    .nth(ageCol + 1)
+    .innerText();
+  check(
+    Number(firstAge) === ages[0],
+    `sorting by age puts the youngest first (${firstAge} = ${ages[0]})`,
+  );
+  await grid.getByRole('button', { name: /^age/ }).click();
+  const lastAge = await grid
+    .locator('[role="row"][aria-rowindex="2"] [role="cell"]')
+    .nth(ageCol + 1)
+    .innerText();
+  check(
+    Number(lastAge) === ages.at(-1),
+    `sorting again puts the oldest first (${lastAge} = ${ages.at(-1)})`,
+  );
+  const rendered = await grid.locator('[role="rowgroup"] [role="row"]').count();
+  check(
+    rendered > 0 && rendered < 200,
+    `the grid renders only the rows in view (${rendered} of 200)`,
+  );
+  check(
+    (await page.getByRole('img', { name: /^Overall quality: / }).count()) === 1,
+    'the table quality gauge is drawn',
+  );
+  check(
+    (await page.locator('figure.chart').count()) > 0,
+    'per-column distribution charts are drawn',
+  );
+  await shot(page, 'dataset-table-desktop');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'dataset-table-phone');
+  await page.setViewportSize(DESKTOP);
+
+  // --- models: upload in chunks, make default, delete -----------------------------------------------
+  if (MODEL_DIR) {
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.locator('[data-testid="model-list"] li').first().waitFor();
+    const files = readdirSync(MODEL_DIR).map((f) => join(MODEL_DIR, f));
+    await page.getByLabel('Files').setInputFiles(files);
+    await page.getByLabel('Model id').fill('e2e-upload');
+    await page.getByLabel('Name', { exact: true }).fill('E2E upload');
+    await page.getByLabel('Data type').selectOption('code');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByTestId('upload-progress').waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Model e2e-upload is ready' })
+      .waitFor({ timeout: 120_000 });
+    const card = page.locator('[data-model-id="e2e-upload"]');
+    await card.waitFor();
+    check(true, 'a model folder uploads through the chunked upload API');
+    const uploaded = await api('/models/e2e-upload');
+    const original = readFileSync(join(MODEL_DIR, 'model.safetensors'));
+    check(
+      uploaded.size_bytes >= original.length,
+      `the uploaded model is registered (${uploaded.size_bytes} bytes)`,
+    );
+    await shot(page, 'models-desktop');
+    await card.getByRole('button', { name: 'Make default' }).click();
+    await card.getByText('default for code').waitFor();
+    check(
+      (await api('/models')).defaults.code === 'e2e-upload',
+      'Make default sets the default code model',
+    );
+    await page
+      .locator('[data-model-id="code-small"]')
+      .getByRole('button', { name: 'Make default' })
+      .click();
+    await card
+      .getByRole('button', { name: 'Delete' })
+      .and(page.locator(':not([disabled])'))
+      .waitFor();
+    page.once('dialog', (d) => d.accept());
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.waitFor({ state: 'detached' });
+    check(
+      !(await api('/models')).models.some((m) => m.id === 'e2e-upload'),
+      'the uploaded model is deleted',
+    );
+  }
+
+  // --- library and ratings --------------------------------------------------------------------------
+  const order = async (p) => {
+    await p.goto(`${BASE}/library`);
+    await p.getByTestId('library-list').locator('li').nth(2).waitFor();
+    return p
+      .getByTestId('library-list')
+      .locator('li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-dataset-id')));
+  };
+  const ours = new Set(Object.values(ids));
+  const before = (await order(page)).filter((id) => ours.has(id));
+  must(before.length === 3, `the library lists the 3 datasets (${before.join(', ')})`);
+  const apiOrder = (await api('/datasets')).datasets
+    .map((d) => d.manifest.id)
+    .filter((id) => ours.has(id));
+  check(apiOrder.join() === before.join(), 'the library shows the server rank order');
+  await shot(page, 'library-desktop');
+  const [top, , bottom] = before;
+  const rankOf = async (id) => (await api(`/datasets/${encodeURIComponent(id)}`)).rank;
+  const ranksBefore = { top: await rankOf(top), bottom: await rankOf(bottom) };
+  // Each new browser is a new user (a fresh random id in its localStorage). Users rate the last
+  // dataset 5 stars and the first 1 star until the order changes; with the quality prior counting
+  // as 5 ratings, at most 6 users are needed.
+  let after = before;
+  let users = 0;
+  const rate = async (p, id, stars) => {
+    await p.goto(`${BASE}/datasets/${encodeURIComponent(id)}`);
+    await p.getByRole('heading', { level: 1 }).waitFor();
+    const summary = p.getByTestId('rating-summary');
+    const was = await summary.innerText();
+    await p.getByRole('radio', { name: `${stars} star${stars === 1 ? '' : 's'}` }).check();
+    await p.waitForFunction(
+      ([w]) => document.querySelector('[data-testid="rating-summary"]').textContent !== w,
+      [was],
+    );
+  };
+  while (after.join() === before.join() && users < 6) {
+    users++;
+    const user = users === 1 ? { page } : await newPage(users === 2 ? PHONE : DESKTOP);
+    if (users > 1) await signIn(user.page);
+    await rate(user.page, bottom, 5);
+    if (users === 1) await shot(user.page, 'dataset-rated-desktop');
+    await rate(user.page, top, 1);
+    after = (await order(user.page)).filter((id) => ours.has(id));
+    if (users === 2) await shot(user.page, 'library-phone');
+    if (users > 1) await user.context.close();
+  }
+  check(
+    after.join() !== before.join(),
+    `rating changes the library order (${before.join(', ')} -> ${after.join(', ')} after ${users} user(s))`,
+  );
+  const ranksAfter = { top: await rankOf(top), bottom: await rankOf(bottom) };
+  check(
+    ranksAfter.bottom > ranksBefore.bottom,
+    `5-star ratings raise a rank (${ranksBefore.bottom} -> ${ranksAfter.bottom})`,
+  );
+  check(
+    ranksAfter.top < ranksBefore.top,
+    `1-star ratings lower a rank (${ranksBefore.top} -> ${ranksAfter.top})`,
+  );
+  const apiAfter = (await api('/datasets')).datasets
+    .map((d) => d.manifest.id)
+    .filter((id) => ours.has(id));
+  check(apiAfter.join() === after.join(), 'the library shows the new rank order');
+  const rated = await api(`/datasets/${encodeURIComponent(bottom)}`);
+  check(
+    rated.ratings.count === users && rated.ratings.mean === 5,
+    `each user counted once (${rated.ratings.count} ratings, mean ${rated.ratings.mean})`,
+  );
+
+  // --- re-rating replaces -----------------------------------------------------------------------------
+  await rate(page, bottom, 4);
+  const rerated = await api(`/datasets/${bottom}`);
+  check(rerated.ratings.count === users, 're-rating replaces the earlier rating');
+  await page.reload();
+  await page.getByRole('radio', { name: '4 stars' }).waitFor();
+  check(
+    await page.getByRole('radio', { name: '4 stars' }).isChecked(),
+    'the page remembers this user’s rating',
+  );
+
+  // --- phone width of the Generate page ---------------------------------------------------------------
+  await page.setViewportSize(PHONE);
+  await page.goto(`${BASE}/`);
+  await page.getByRole('heading', { name: 'Generate', level: 1 }).waitFor();
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
+  check(overflow <= 0, `the Generate page fits a phone's width (overflow ${overflow}px)`);
+  await shot(page, 'generate-phone');
+  await page.goto(`${BASE}/models`);
+  await page.locator('[data-testid="model-list"] li').first().waitFor();
+  await shot(page, 'models-phone');
+} catch (err) {
+  failures++;
+  console.log(`FAIL ${err.stack ?? err}`);
+} finally {
+  await browser.close();
+}
+
+check(
+  consoleErrors.length === 0,
+  `no console errors${consoleErrors.length ? `:\n  ${consoleErrors.join('\n  ')}` : ''}`,
+);
+console.log(failures === 0 ? 'PASS studio e2e' : `FAIL studio e2e: ${failures} check(s) failed`);
+console.log(`screenshots: ${OUT}`);
+process.exit(failures === 0 ? 0 : 1);

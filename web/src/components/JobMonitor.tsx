@@ -1,0 +1,139 @@
+// Live status of one job: state, progress bar, the text being written (text and code), Cancel, and
+// a link to the dataset once it succeeded. Follows the job's SSE stream; if the stream breaks, it
+// polls the job instead.
+import { useEffect, useReducer, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import { readJobEvents, type JobEvent } from '../api/sse';
+import type { Job } from '../api/types';
+import { applyJobEvent, EMPTY_LIVE, isFinal, type LiveJob } from '../lib/jobState';
+import { formatCount, formatDuration } from '../lib/format';
+import { ErrorBox } from './ErrorBox';
+import { ProgressBar } from './ProgressBar';
+
+type Action = JobEvent | { type: 'reset'; job: Job };
+
+function reducer(s: LiveJob, a: Action): LiveJob {
+  if (a.type === 'reset') return { ...EMPTY_LIVE, job: a.job, progress: a.job.progress };
+  return applyJobEvent(s, a);
+}
+
+// The parent keys it by job id, so a new job starts with fresh state.
+export function JobMonitor({ initial }: { initial: Job }) {
+  const [live, dispatch] = useReducer(reducer, {
+    ...EMPTY_LIVE,
+    job: initial,
+    progress: initial.progress,
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const id = initial.id;
+
+  // Bumped by Retry: the job keeps its id, and its stream is followed again.
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    let stopped = false;
+    const poll = async () => {
+      while (!stopped) {
+        const job = await api.job(id);
+        dispatch({ type: 'job', job });
+        if (isFinal(job)) return;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
+    readJobEvents(api.jobEventsUrl(id), dispatch, ctl.signal)
+      .then(() => (stopped ? undefined : api.job(id).then((job) => dispatch({ type: 'job', job }))))
+      .catch(() => poll())
+      .catch((e) => {
+        if (!stopped) setError(e);
+      });
+    return () => {
+      stopped = true;
+      ctl.abort();
+    };
+  }, [id, round]);
+
+  const job = live.job ?? initial;
+  const p = live.progress;
+  const final = isFinal(job);
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      dispatch({ type: 'job', job: await api.cancelJob(id) });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setCancelling(false);
+    }
+  };
+  const unit = job.type === 'table' ? 'rows' : 'samples';
+  const elapsed = (job.finished_at_ms || Date.now()) - (job.started_at_ms || job.created_at_ms);
+  const barState = job.state === 'succeeded' ? 'done' : final ? 'failed' : 'running';
+
+  return (
+    <section
+      className="panel"
+      aria-labelledby={`job-${id}`}
+      data-testid="job-monitor"
+      data-state={job.state}
+    >
+      <h2 id={`job-${id}`}>
+        {job.name} <span className={`badge ${job.state}`}>{job.state}</span>
+      </h2>
+      <ProgressBar
+        done={p.items_done}
+        total={p.items_total}
+        label={`Progress of ${job.name}`}
+        state={barState}
+      />
+      <p className="muted" aria-live="polite">
+        {formatCount(p.items_done)} of {formatCount(p.items_total)} {unit}
+        {job.type !== 'table' && ` · ${formatCount(p.tokens_done)} tokens`}
+        {job.started_at_ms ? ` · ${formatDuration(elapsed)}` : ''}
+      </p>
+      {job.error && (
+        <div className="error-box" role="alert">
+          {job.error}
+        </div>
+      )}
+      <ErrorBox error={error} />
+      <div className="row">
+        {!final && (
+          <button type="button" className="danger" onClick={cancel} disabled={cancelling}>
+            Cancel
+          </button>
+        )}
+        {job.state === 'succeeded' && job.dataset_id && (
+          <Link className="button primary" to={`/datasets/${encodeURIComponent(job.dataset_id)}`}>
+            Open dataset
+          </Link>
+        )}
+        {(job.state === 'failed' || job.state === 'interrupted' || job.state === 'cancelled') && (
+          <button
+            type="button"
+            onClick={() =>
+              api.retryJob(id).then((j) => {
+                dispatch({ type: 'reset', job: j });
+                setRound((r) => r + 1);
+              }, setError)
+            }
+          >
+            Retry
+          </button>
+        )}
+      </div>
+      {live.texts.length > 0 && (
+        <div className="live" aria-label="Text as it is written" data-testid="live-text">
+          {live.texts.map((t, i) => (
+            <div className="sample" key={i}>
+              <span className="muted">Sample {i + 1}</span>
+              <pre>{t}</pre>
+            </div>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

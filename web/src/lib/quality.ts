@@ -1,0 +1,99 @@
+// Reads the quality report of a dataset manifest into what the Dataset page draws: score gauges,
+// per-column distribution charts and correlation matrices. Reports differ by data type (studio.md,
+// "Quality report"); anything missing is simply not drawn.
+import type { Charts, DataType, Manifest } from '../api/types';
+
+export interface Gauge {
+  label: string;
+  score: number | null;
+}
+
+export interface Stat {
+  label: string;
+  value: string;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const inverse = (v: number | null) => (v === null ? null : 1 - v);
+
+export function qualityGauges(type: DataType, quality: Manifest['quality']): Gauge[] {
+  if (!quality) return [];
+  const report = isObj(quality.report) ? quality.report : {};
+  const gauges: Gauge[] = [{ label: 'Overall quality', score: num(quality.score) }];
+  if (type === 'table') {
+    const q = isObj(report.quality) ? report.quality : null;
+    const props = q && isObj(q.properties) ? q.properties : null;
+    if (props) {
+      for (const [k, v] of Object.entries(props)) gauges.push({ label: k, score: num(v) });
+    }
+    const d = isObj(report.diagnostic) ? report.diagnostic : null;
+    if (d && num(d.score) !== null) gauges.push({ label: 'Diagnostic', score: num(d.score) });
+    if (typeof report.valid === 'boolean' && num(report.rules) !== null) {
+      const rules = num(report.rules) ?? 0;
+      const bad = num(report.violations) ?? 0;
+      gauges.push({ label: 'Rules met', score: rules > 0 ? Math.max(0, 1 - bad / rules) : null });
+    }
+    return gauges;
+  }
+  gauges.push({ label: 'Distinct words', score: num(report.distinct_1) });
+  gauges.push({ label: 'Distinct word pairs', score: num(report.distinct_2) });
+  gauges.push({ label: 'Unique samples', score: inverse(num(report.duplicate_rate)) });
+  gauges.push({ label: 'Free of loops', score: inverse(num(report.repeated_4gram_rate)) });
+  if (type === 'code' && num(report.parse_rate) !== null) {
+    gauges.push({ label: 'Parses as Python', score: num(report.parse_rate) });
+  }
+  return gauges.filter((g, i) => i === 0 || g.score !== null);
+}
+
+export function textStats(quality: Manifest['quality']): Stat[] {
+  const report = quality && isObj(quality.report) ? quality.report : null;
+  if (!report) return [];
+  const out: Stat[] = [];
+  for (const key of ['chars', 'words'] as const) {
+    const s = report[key];
+    if (!isObj(s)) continue;
+    const f = (v: unknown) =>
+      num(v) === null ? '—' : String(Math.round((num(v) as number) * 10) / 10);
+    out.push({
+      label: `${key === 'chars' ? 'Characters' : 'Words'} per sample`,
+      value: `median ${f(s.median)} · mean ${f(s.mean)} · ${f(s.min)}–${f(s.max)}`,
+    });
+  }
+  return out;
+}
+
+export function qualityCharts(quality: Manifest['quality']): Charts | null {
+  const report = quality && isObj(quality.report) ? quality.report : null;
+  const charts = report && isObj(report.charts) ? report.charts : null;
+  if (!charts || !Array.isArray(charts.columns)) return null;
+  const columns = charts.columns.filter(
+    (c): c is Charts['columns'][number] =>
+      isObj(c) && typeof c.name === 'string' && Array.isArray(c.synthetic),
+  );
+  const corr = isObj(charts.correlation) ? charts.correlation : null;
+  const correlation =
+    corr && Array.isArray(corr.columns) && Array.isArray(corr.synthetic)
+      ? (corr as unknown as Charts['correlation'])
+      : undefined;
+  return { columns, correlation };
+}
+
+// Per-column scores of a learned table's report (SDMetrics column shapes), lowest first, so the
+// columns that need attention come first.
+export function columnScores(
+  quality: Manifest['quality'],
+): { column: string; metric: string; score: number }[] {
+  const report = quality && isObj(quality.report) ? quality.report : null;
+  const q = report && isObj(report.quality) ? report.quality : null;
+  const shapes = q && Array.isArray(q.column_shapes) ? q.column_shapes : [];
+  return shapes
+    .filter((s): s is Obj => isObj(s) && typeof s.column === 'string' && num(s.score) !== null)
+    .map((s) => ({
+      column: s.column as string,
+      metric: String(s.metric ?? ''),
+      score: s.score as number,
+    }))
+    .sort((a, b) => a.score - b.score);
+}
