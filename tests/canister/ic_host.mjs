@@ -81,13 +81,15 @@ export class IcHost {
   // maxStablePages: stable64_grow fails beyond it (the IC's limit is far higher; tests lower it).
   // count: run the module instrumented (false: performance_counter is 0 and nothing is limited).
   // limits: instructions per message kind, LIMITS unless given.
+  // trace: profiling only (bench/canister_profile.mjs), see instrumentForCounting.
   constructor(wasmPath, { controllers = [], maxStablePages = 1n << 20n, count = true,
-                          limits = {} } = {}) {
+                          limits = {}, trace = null } = {}) {
     this.maxStablePages = maxStablePages;
     const bytes = readFileSync(wasmPath);
     this.counting = count;
     this.limits = { ...LIMITS, ...limits };
-    this.module = new WebAssembly.Module(count ? instrumentForCounting(bytes) : bytes);
+    this.moduleBytes = count ? instrumentForCounting(bytes, trace) : bytes;
+    this.module = new WebAssembly.Module(this.moduleBytes);
     this.controllers = controllers.map((c) => Uint8Array.from(c));
     this.stable = new StableMemory();
     this.instance = null;
@@ -126,6 +128,11 @@ export class IcHost {
   query(method, arg, caller) {
     return this.#run(`canister_query ${method}`, arg, caller,
       { limit: this.limits.query, keep: false });
+  }
+
+  // Grows stable memory behind the canister's back (a profiling trace region).
+  growStable(pages) {
+    this.stable.grow(pages);
   }
 
   // Stable memory now (a view: copy it to keep it).

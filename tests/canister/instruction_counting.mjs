@@ -22,14 +22,17 @@ export const kReservedStablePage = 1;
 const IC_WASM = fileURLToPath(
   new URL('../../node_modules/@icp-sdk/ic-wasm-linux-x64/bin/ic-wasm', import.meta.url));
 
-export function instrumentForCounting(bytes) {
+// trace: { startPage, pages } gives instrument's profiling trace that stable memory region
+// instead (bench/canister_profile.mjs); the host must make the region exist.
+export function instrumentForCounting(bytes, trace = null) {
   const dir = mkdtempSync(join(tmpdir(), 'hyv-instrument-'));
   try {
     const input = join(dir, 'in.wasm');
     const output = join(dir, 'out.wasm');
     writeFileSync(input, bytes);
-    execFileSync(IC_WASM, [input, '-o', output, 'instrument', '--start-page',
-      String(kReservedStablePage), '--page-limit', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [start, pages] = trace ? [trace.startPage, trace.pages] : [kReservedStablePage, 1];
+    execFileSync(IC_WASM, [input, '-o', output, 'instrument', '--start-page', String(start),
+      '--page-limit', String(pages)], { stdio: ['ignore', 'ignore', 'pipe'] });
     return exportCounter(readFileSync(output));
   } finally {
     rmSync(dir, { recursive: true, force: true });
