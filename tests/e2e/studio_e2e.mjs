@@ -445,12 +445,31 @@ try {
   // as 5 ratings, at most 6 users are needed.
   let after = before;
   let users = 0;
-  const rate = async (p, id, stars) => {
+  // The first user rates with the keyboard only: Tab to the stars, arrows to choose.
+  const rate = async (p, id, stars, keyboard = false) => {
     await p.goto(`${BASE}/datasets/${encodeURIComponent(id)}`);
     await p.getByRole('heading', { level: 1 }).waitFor();
     const summary = p.getByTestId('rating-summary');
     const was = await summary.innerText();
-    await p.getByRole('radio', { name: `${stars} star${stars === 1 ? '' : 's'}` }).check();
+    const radio = p.getByRole('radio', { name: `${stars} star${stars === 1 ? '' : 's'}` });
+    if (keyboard) {
+      await p.locator('legend', { hasText: 'Your rating' }).click(); // a neutral spot before the stars
+      for (
+        let i = 0;
+        i < 10 &&
+        !(await p
+          .getByRole('radio', { name: '1 star' })
+          .evaluate((e) => e === document.activeElement));
+        i++
+      ) {
+        await p.keyboard.press('Tab');
+      }
+      await p.keyboard.press('Space'); // 1 star
+      for (let i = 1; i < stars; i++) await p.keyboard.press('ArrowRight');
+      check(await radio.isChecked(), `stars can be chosen with the keyboard (${stars})`);
+    } else {
+      await radio.check();
+    }
     await p.waitForFunction(
       ([w]) => document.querySelector('[data-testid="rating-summary"]').textContent !== w,
       [was],
@@ -460,7 +479,7 @@ try {
     users++;
     const user = users === 1 ? { page } : await newPage(users === 2 ? PHONE : DESKTOP);
     if (users > 1) await signIn(user.page);
-    await rate(user.page, bottom, 5);
+    await rate(user.page, bottom, 5, users === 1);
     if (users === 1) await shot(user.page, 'dataset-rated-desktop');
     await rate(user.page, top, 1);
     after = (await order(user.page)).filter((id) => ours.has(id));

@@ -46,7 +46,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     // not JSON: keep the status text
   }
-  if (res.status === 401 && code === 'unauthorized') {
+  if (res.status === 401 && !message.includes('#token')) {
     message += ' — open the link that `hyv serve` printed (it ends in #token=…) to sign in.';
   }
   return new ApiError(res.status, code, message);

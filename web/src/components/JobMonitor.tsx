@@ -19,7 +19,7 @@ function reducer(s: LiveJob, a: Action): LiveJob {
 }
 
 // The parent keys it by job id, so a new job starts with fresh state.
-export function JobMonitor({ initial }: { initial: Job }) {
+export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job: Job) => void }) {
   const [live, dispatch] = useReducer(reducer, {
     ...EMPTY_LIVE,
     job: initial,
@@ -56,6 +56,12 @@ export function JobMonitor({ initial }: { initial: Job }) {
   }, [id, round]);
 
   const job = live.job ?? initial;
+  const finalState = isFinal(job) ? job.state : null;
+  useEffect(() => {
+    if (finalState) onFinal?.(job);
+    // Once per final state; `job` and `onFinal` change identity on every event.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [finalState]);
   const p = live.progress;
   const final = isFinal(job);
   const cancel = async () => {

@@ -1,6 +1,6 @@
 // One dataset: its content (samples, code or a table grid), quality report charts, manifest,
 // downloads, the user's star rating, regenerate and delete.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import type { Cell, Dataset, DownloadFormat, Job } from '../api/types';
@@ -157,7 +157,7 @@ export function DatasetPage() {
   const mine = useAsync(() => api.myRating(id, user), [id, user]);
   const [tableName, setTableName] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
-  const [rating, setRating] = useState(false);
+  const rateSeq = useRef(0);
   const [job, setJob] = useState<Job | null>(null);
 
   const dataset = ds.value;
@@ -175,17 +175,18 @@ export function DatasetPage() {
   const table = dataset.tables.find((t) => t.name === tableName) ?? dataset.tables[0];
 
   const rate = async (stars: number) => {
+    // Arrow keys in the radio group rate at every step; only the latest answer is shown.
+    const seq = ++rateSeq.current;
     const previous = mine.value;
-    setRating(true);
     setActionError(null);
     mine.setValue({ stars }); // shown at once; taken back if the server refuses
     try {
-      ds.setValue(await api.rate(m.id, user, stars));
+      const updated = await api.rate(m.id, user, stars);
+      if (seq === rateSeq.current) ds.setValue(updated);
     } catch (e) {
+      if (seq !== rateSeq.current) return;
       mine.setValue(previous);
       setActionError(e);
-    } finally {
-      setRating(false);
     }
   };
   const remove = async () => {
@@ -238,12 +239,7 @@ export function DatasetPage() {
               </>
             )}
           </dl>
-          <div>
-            <div className="label" id="your-rating">
-              Your rating
-            </div>
-            <StarRating value={mine.value?.stars ?? null} onChange={rate} disabled={rating} />
-          </div>
+          <StarRating value={mine.value?.stars ?? null} onChange={rate} />
         </div>
         <h2>Download</h2>
         <div className="row">

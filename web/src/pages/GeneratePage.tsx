@@ -532,7 +532,7 @@ export function GeneratePage() {
         </div>
       </form>
 
-      {job && <JobMonitor key={job.id} initial={job} />}
+      {job && <JobMonitor key={job.id} initial={job} onFinal={jobs.reload} />}
 
       <section className="panel" aria-labelledby={f('jobs')}>
         <div className="row" style={{ justifyContent: 'space-between' }}>
