@@ -7,7 +7,8 @@
 //     both with max_tokens 1, so tokenizing, the batched prefill and the first token's logits;
 //   decode_instructions_per_token: (a call making 1 + N tokens - a call making 1) / N;
 //   tokens_per_call: new tokens of one generate_start with no token limit but the context's, and
-//     that call's instructions (the canister stops when another forward pass might not fit 40B).
+//     that call's instructions (the canister stops when another forward pass might not fit 40B);
+//   tokens_per_query: the same for generate_query (5B).
 // --no-full-call skips the last (it runs ~40B instructions, tens of seconds in Node).
 import { IDL } from '@dfinity/candid';
 import { createHash } from 'node:crypto';
@@ -46,6 +47,7 @@ const METHODS = {
   model_load: [IDL.Record({ name: IDL.Text, quantize: IDL.Opt(IDL.Text) }),
     Result(IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }))],
   generate_start: [Request, Result(Reply)],
+  generate_query: [Request, Result(Reply)],
 };
 
 const me = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
@@ -119,6 +121,15 @@ const out = {
   decode_tokens: made - 1, decode_instructions_per_token: Math.round(decodePerToken),
   short_call_instructions: Number(short.instructions),
 };
+{
+  const arg = IDL.encode([Request], [request('Hello', Math.min(4096, context - 2))]);
+  const r = host.query('generate_query', arg, me);
+  if (r.reply === undefined) throw new Error(`generate_query: ${JSON.stringify(r)}`);
+  const v = IDL.decode([Result(Reply)], r.reply)[0];
+  if ('Err' in v) throw new Error(`generate_query: ${v.Err}`);
+  out.tokens_per_query = v.Ok.tokens.length;
+  out.query_instructions = Number(host.lastInstructions);
+}
 if (!opt['no-full-call']) {
   const full = start('Hello', Math.min(4096, context - short.reply.prompt_tokens));
   out.tokens_per_call = full.reply.tokens.length;

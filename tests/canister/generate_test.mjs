@@ -43,6 +43,7 @@ const METHODS = {
     IDL.Variant({ Ok: IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }), Err: IDL.Text })],
   generate_start: [[Request], GenerateResult],
   generate_continue: [[IDL.Nat64], GenerateResult],
+  generate_query: [[Request], GenerateResult],
 };
 
 const controller = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
@@ -56,6 +57,12 @@ let host;
 function call(method, args, caller = controller) {
   const [argTypes, ret] = METHODS[method];
   const r = host.update(method, IDL.encode(argTypes, args), caller);
+  if (r.reply === undefined) throw new Error(`${method}: no reply: ${JSON.stringify(r)}`);
+  return IDL.decode([ret], r.reply)[0];
+}
+function query(method, args, caller = controller) {
+  const [argTypes, ret] = METHODS[method];
+  const r = host.query(method, IDL.encode(argTypes, args), caller);
   if (r.reply === undefined) throw new Error(`${method}: no reply: ${JSON.stringify(r)}`);
   return IDL.decode([ret], r.reply)[0];
 }
@@ -200,6 +207,33 @@ test('counted instructions: a short generation fits one call; near the limit a c
   assert.ok(counted.every((n) => n <= headroom),
     `a call ran past the limit: ${counted} instructions, ${headroom} left in each`);
   assert.deepEqual(tokensOf(replies), expected.tokens);
+});
+
+test('generate_query: a short generation in one query equals the CLI; it keeps nothing', () => {
+  const expected = cli('Hello world, this is');
+  const r = ok(query('generate_query', [request()], ANONYMOUS)); // anyone may query
+  assert.deepEqual([...r.tokens], expected.tokens);
+  assert.equal(r.text, expected.text);
+  assert.equal(r.session, 0n);
+  assert.ok(r.done);
+  assert.equal(r.finish_reason, 'max_tokens');
+  assert.equal(r.model_sha256, expected.model.sha256);
+  assert.ok(host.lastInstructions < 5_000_000_000n);
+  // As if the query started with only a few passes left below its 5B: it stops early with what
+  // it has (a prefix of the full output), never past the limit.
+  const headroom = 200_000_000n + 6n * (host.lastInstructions / 25n);
+  host.performanceCounter = (reads, counted) => counted + 5_000_000_000n - headroom;
+  const short = ok(query('generate_query', [request()], alice));
+  host.performanceCounter = null;
+  assert.equal(short.done, false);
+  assert.equal(short.finish_reason, 'query_budget');
+  assert.ok(short.tokens.length >= 1 && short.tokens.length < 24, `${short.tokens.length} tokens`);
+  assert.deepEqual([...short.tokens], expected.tokens.slice(0, short.tokens.length));
+  assert.ok(host.lastInstructions <= headroom);
+  err(query('generate_query', [request({ model: 'nope' })]), /model 'nope' is not loaded/);
+  err(query('generate_query', [request({ max_tokens: 0 })]), /max_tokens must be 1 to 4096/);
+  assert.match(host.query('generate_query', IDL.encode([IDL.Text], ['x']), alice).reject,
+    /malformed Candid argument/);
 });
 
 test('sessions: unknown, finished or another caller\'s session is Err; anonymous may not start', () => {

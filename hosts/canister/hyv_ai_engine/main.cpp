@@ -316,3 +316,16 @@ extern "C" HYV_CANISTER_UPDATE(generate_continue) void generate_continue() {
       types, types.result_generate,
       out.ok() ? Value::variant(id_of("Ok"), generate_value(out.value())) : err(out.status()));
 }
+
+// A short generation in one query (no session, nothing kept, anyone may call): it stops where
+// 5B instructions would be passed, done = false with finish_reason "query_budget" if it must.
+extern "C" HYV_CANISTER_QUERY(generate_query) void generate_query() {
+  Types types;
+  TypeRef expected[] = {types.generate_request};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  auto out = store::generate_query(params_of(args.values[0]));
+  reply_one(
+      types, types.result_generate,
+      out.ok() ? Value::variant(id_of("Ok"), generate_value(out.value())) : err(out.status()));
+}

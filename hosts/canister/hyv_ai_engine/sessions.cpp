@@ -60,6 +60,21 @@ engine::SamplingParams sampling_of(const GenerateParams& p) {
   return s;
 }
 
+GenerateOutput output_of(uint64_t id, const Session& s, engine::StepOutput out) {
+  GenerateOutput r;
+  r.session = id;
+  r.tokens = std::move(out.tokens);
+  r.text = std::move(out.text);
+  r.done = s.session.done();
+  r.finish_reason = r.done ? engine::to_string(s.session.finish_reason()) : "";
+  r.prompt_tokens = s.prompt_tokens;
+  r.generated_tokens = static_cast<uint32_t>(s.session.generated_tokens().size());
+  r.model_sha256 = s.model->sha256_hex;
+  r.weights = s.model->weights;
+  r.params = s.params;
+  return r;
+}
+
 Result<GenerateOutput> run_step(uint64_t id, Session& s, uint64_t now_ns) {
   engine::StepBudget budget;
   CallBudget call_budget(kUpdateInstructionLimit);
@@ -71,20 +86,33 @@ Result<GenerateOutput> run_step(uint64_t id, Session& s, uint64_t now_ns) {
     return out.status();
   }
   s.last_used_ns = now_ns;
-  GenerateOutput r;
-  r.session = id;
-  r.tokens = std::move(out.value().tokens);
-  r.text = std::move(out.value().text);
-  r.done = s.session.done();
-  r.finish_reason = r.done ? engine::to_string(s.session.finish_reason()) : "";
-  r.prompt_tokens = s.prompt_tokens;
-  r.generated_tokens = static_cast<uint32_t>(s.session.generated_tokens().size());
-  r.model_sha256 = s.model->sha256_hex;
-  r.weights = s.model->weights;
-  r.params = s.params;
+  GenerateOutput r = output_of(id, s, std::move(out.value()));
   // A finished session has nothing left to give: free its KV cache now.
   if (r.done) table().sessions.erase(id);
   return r;
+}
+
+Status not_loaded(const std::string& model) {
+  return Status::Error("model '" + model + "' is not loaded: call model_load first");
+}
+
+// Tokenizes the prompt and starts the engine session (owner and time are the caller's to set).
+Status start_session(std::shared_ptr<const LoadedModelEntry> model, GenerateParams params,
+                     Session& s) {
+  engine::GenerationRequest request;
+  request.prompt = model->model.tokenizer.encode(params.prompt);
+  s.prompt_tokens = static_cast<uint32_t>(request.prompt.size());
+  request.sampling = sampling_of(params);
+  request.max_tokens = static_cast<int>(params.max_tokens);
+  request.stop = params.stop;
+  if (Status st = engine::validate(request.sampling); !st.ok()) return st;
+  Result<engine::GenerationSession> started = engine::GenerationSession::start(
+      model->model.model, model->model.tokenizer, std::move(request));
+  if (!started.ok()) return started.status();
+  s.session = std::move(started.value());
+  s.model = std::move(model);
+  s.params = std::move(params);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -103,9 +131,7 @@ Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, Genera
   expire_idle(now_ns);
   if (Status st = check_params(params); !st.ok()) return st;
   std::shared_ptr<const LoadedModelEntry> model = find_loaded(params.model);
-  if (model == nullptr) {
-    return Status::Error("model '" + params.model + "' is not loaded: call model_load first");
-  }
+  if (model == nullptr) return not_loaded(params.model);
   int open = 0;
   for (const auto& [id, s] : table().sessions) open += s.owner == caller ? 1 : 0;
   if (open >= kMaxSessionsPerCaller) {
@@ -115,26 +141,33 @@ Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, Genera
   if (table().sessions.size() >= static_cast<size_t>(kMaxSessions)) {
     return Status::Error("the canister has the most sessions it allows open; try again later");
   }
-  engine::GenerationRequest request;
-  request.prompt = model->model.tokenizer.encode(params.prompt);
-  const auto prompt_tokens = static_cast<uint32_t>(request.prompt.size());
-  request.sampling = sampling_of(params);
-  request.max_tokens = static_cast<int>(params.max_tokens);
-  request.stop = params.stop;
-  if (Status st = engine::validate(request.sampling); !st.ok()) return st;
-  Result<engine::GenerationSession> started = engine::GenerationSession::start(
-      model->model.model, model->model.tokenizer, std::move(request));
-  if (!started.ok()) return started.status();
-
+  Session started;
+  if (Status st = start_session(std::move(model), std::move(params), started); !st.ok()) {
+    return st;
+  }
   const uint64_t id = table().next_id++;
   Session& s = table().sessions[id];
+  s = std::move(started);
   s.owner = caller;
-  s.model = std::move(model);
-  s.prompt_tokens = prompt_tokens;
-  s.params = std::move(params);
   s.last_used_ns = now_ns;
-  s.session = std::move(started.value());
   return run_step(id, s, now_ns);
+}
+
+Result<GenerateOutput> generate_query(GenerateParams params) {
+  if (Status st = check_params(params); !st.ok()) return st;
+  std::shared_ptr<const LoadedModelEntry> model = find_loaded(params.model);
+  if (model == nullptr) return not_loaded(params.model);
+  Session s;
+  if (Status st = start_session(std::move(model), std::move(params), s); !st.ok()) return st;
+  CallBudget call_budget(kQueryInstructionLimit);
+  engine::StepBudget budget;
+  budget.exhausted = [&call_budget] { return call_budget.exhausted(); };
+  budget.prefill_chunk_tokens = kPrefillChunkTokens;
+  Result<engine::StepOutput> out = s.session.step(budget, nullptr);
+  if (!out.ok()) return out.status();
+  GenerateOutput r = output_of(0, s, std::move(out.value()));
+  if (!r.done) r.finish_reason = kQueryBudgetReason;
+  return r;
 }
 
 Result<GenerateOutput> generate_continue(const std::vector<uint8_t>& caller, uint64_t session,

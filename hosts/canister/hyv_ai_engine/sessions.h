@@ -72,5 +72,9 @@ Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, Genera
                                       uint64_t now_ns);
 Result<GenerateOutput> generate_continue(const std::vector<uint8_t>& caller, uint64_t session,
                                          uint64_t now_ns);
+// A whole generation within one query's 5B instructions, keeping nothing: session 0; when the
+// budget runs out first the reply has done = false and finish_reason kQueryBudgetReason.
+inline constexpr const char* kQueryBudgetReason = "query_budget";
+Result<GenerateOutput> generate_query(GenerateParams params);
 
 }  // namespace hyv::canister
