@@ -154,10 +154,78 @@ Status read_tags(const rapidjson::Value& o, DatasetManifest& m) {
   return Status::Ok();
 }
 
+Status read_table(const rapidjson::Value& t, DatasetTable& table) {
+  if (!t.IsObject()) return Status::Error("expected an object");
+  for (auto& member : t.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    if (key != "name" && key != "columns" && key != "rows" && key != "size_bytes") {
+      return Status::Error("unknown field '" + std::string(key) + "'");
+    }
+  }
+  HYV_RETURN_IF_ERROR(read_string(t, "name", table.name));
+  HYV_RETURN_IF_ERROR(read_uint64(t, "rows", table.rows));
+  HYV_RETURN_IF_ERROR(read_uint64(t, "size_bytes", table.size_bytes));
+  auto columns = t.FindMember("columns");
+  if (columns == t.MemberEnd() || !columns->value.IsArray())
+    return Status::Error("'columns': expected an array of strings");
+  for (auto& c : columns->value.GetArray()) {
+    if (!c.IsString()) return Status::Error("'columns': expected an array of strings");
+    table.columns.emplace_back(c.GetString(), c.GetStringLength());
+  }
+  return Status::Ok();
+}
+
+Status read_tables(const rapidjson::Value& o, DatasetManifest& m) {
+  auto it = o.FindMember("tables");
+  if (it == o.MemberEnd()) return Status::Ok();
+  if (!it->value.IsArray()) return field_error("tables", "expected an array");
+  for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+    DatasetTable table;
+    Status s = read_table(it->value[i], table);
+    if (!s.ok()) return field_error("tables", "[" + std::to_string(i) + "]: " + s.message());
+    m.tables.push_back(std::move(table));
+  }
+  return Status::Ok();
+}
+
+Status validate_tables(const std::vector<DatasetTable>& tables) {
+  std::set<std::string_view> seen;
+  for (const DatasetTable& t : tables) {
+    // Table names become blob names (datasets/<id>/<name>.jsonl), so they follow the id rule.
+    if (!valid_id(t.name)) return field_error("tables", "bad table name '" + t.name + "'");
+    if (!seen.insert(t.name).second)
+      return field_error("tables", "table '" + t.name + "' appears twice");
+    for (const std::string& c : t.columns) {
+      if (c.empty())
+        return field_error("tables", "table '" + t.name + "' has an empty column name");
+    }
+  }
+  return Status::Ok();
+}
+
+void write_tables(Writer& w, const std::vector<DatasetTable>& tables) {
+  w.StartArray();
+  for (const DatasetTable& t : tables) {
+    w.StartObject();
+    w.Key("name");
+    write_string(w, t.name);
+    w.Key("columns");
+    w.StartArray();
+    for (const std::string& c : t.columns) write_string(w, c);
+    w.EndArray();
+    w.Key("rows");
+    w.Uint64(t.rows);
+    w.Key("size_bytes");
+    w.Uint64(t.size_bytes);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 Status check_known_fields(const rapidjson::Value& o) {
   static constexpr std::string_view kKnown[] = {
-      "id",         "name",       "type",          "model",          "params",  "seed",
-      "size_bytes", "item_count", "created_at_ms", "finished_at_ms", "quality", "tags"};
+      "id",         "name",          "type",           "model",   "params", "seed",  "size_bytes",
+      "item_count", "created_at_ms", "finished_at_ms", "quality", "tags",   "tables"};
   for (auto& member : o.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     bool known = false;
@@ -188,6 +256,7 @@ Status read_fields(const rapidjson::Value& o, DatasetManifest& m) {
   HYV_RETURN_IF_ERROR(read_uint64(o, "size_bytes", m.size_bytes));
   HYV_RETURN_IF_ERROR(read_uint64(o, "item_count", m.item_count));
   HYV_RETURN_IF_ERROR(read_quality(o, m));
+  HYV_RETURN_IF_ERROR(read_tables(o, m));
   return read_tags(o, m);
 }
 
@@ -266,6 +335,7 @@ Status validate_manifest(const DatasetManifest& m) {
         canonical_object(m.quality_report_json, "manifest field 'quality.report'");
     if (!report.ok()) return report.status();
   }
+  HYV_RETURN_IF_ERROR(validate_tables(m.tables));
   return validate_tags(m.tags);
 }
 
@@ -317,6 +387,8 @@ std::string dataset_manifest_to_json(const DatasetManifest& m) {
   w.StartArray();
   for (const std::string& tag : m.tags) write_string(w, tag);
   w.EndArray();
+  w.Key("tables");
+  write_tables(w, m.tables);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
