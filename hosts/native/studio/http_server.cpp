@@ -1,0 +1,67 @@
+#include "studio/http_server.h"
+
+#include "studio/api_request.h"
+#include "studio/api_routes.h"
+#include "studio/static_files.h"
+
+namespace hyv::studio {
+
+StudioServer::StudioServer(Studio& studio, ServerOptions options)
+    : studio_(studio), options_(std::move(options)), web_dir_(find_web_dir(options_.web_dir)) {
+  server_.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+  server_.set_payload_max_length(kMaxJsonBodyBytes);
+  server_.set_keep_alive_max_count(10000);
+  server_.set_read_timeout(30);
+  server_.set_write_timeout(30);
+  // What httplib answers itself (no route, a body over the limit, a malformed request) gets
+  // the API's JSON error shape under /api; handlers' own errors already have a body.
+  server_.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty() || res.is_chunked_content_provider_) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        std::string message;
+        if (res.status == 404) {
+          message = "no route " + req.method + " " + req.path;
+        } else if (res.status == 413) {
+          message = "request body is over the limit of 32 MiB";
+        } else {
+          message = "HTTP " + std::to_string(res.status) + " for " + req.method + " " + req.path;
+        }
+        reply_error(res, res.status, error_code_for(res.status), message);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  register_api(server_, studio_, options_.token);
+  register_static_files(server_, web_dir_);
+}
+
+StudioServer::~StudioServer() {
+  stop();
+  if (background_.joinable()) background_.join();
+}
+
+Result<int> StudioServer::bind() {
+  int port = options_.port == 0
+                 ? server_.bind_to_any_port(options_.host)
+                 : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
+  if (port < 0) {
+    return Status::Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                         " (in use? choose another with --port)");
+  }
+  return port;
+}
+
+void StudioServer::run() {
+  server_.listen_after_bind();
+}
+
+void StudioServer::start_background() {
+  background_ = std::thread([this] { run(); });
+  while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void StudioServer::stop() {
+  if (server_.is_running()) server_.stop();
+}
+
+}  // namespace hyv::studio

@@ -1,0 +1,411 @@
+#include "studio/studio.h"
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <random>
+
+#include "hyv/service/generation_params.h"
+#include "studio/bundled_models.h"
+#include "studio/job_runner.h"
+#include "studio/json_out.h"
+
+namespace hyv::studio {
+namespace {
+
+namespace fs = std::filesystem;
+using service::DataType;
+using service::JobState;
+
+std::string meta_key(std::string_view job_id) {
+  return service::make_key("job_meta", {job_id});
+}
+
+std::string meta_to_json(const JobMeta& m) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  write_key(w, "name");
+  write_string(w, m.name);
+  write_key(w, "tags");
+  w.StartArray();
+  for (const auto& t : m.tags) write_string(w, t);
+  w.EndArray();
+  write_key(w, "fallback_seed");
+  write_string(w, std::to_string(m.fallback_seed));
+  w.EndObject();
+  return buf.GetString();
+}
+
+Result<JobMeta> meta_from_json(std::string_view json) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("name") || !d["name"].IsString() ||
+      !d.HasMember("tags") || !d["tags"].IsArray() || !d.HasMember("fallback_seed") ||
+      !d["fallback_seed"].IsString()) {
+    return Status::Error(StatusCode::kInternal, "a stored job_meta record is damaged");
+  }
+  JobMeta m;
+  m.name = d["name"].GetString();
+  for (const auto& t : d["tags"].GetArray()) {
+    if (t.IsString()) m.tags.emplace_back(t.GetString());
+  }
+  m.fallback_seed = std::strtoull(d["fallback_seed"].GetString(), nullptr, 10);
+  return m;
+}
+
+Status with_code(const Status& s, StatusCode code) {
+  return s.ok() || s.code() != StatusCode::kUnknown ? s : Status::Error(code, s.message());
+}
+
+std::string default_job_name(DataType type, int64_t now_ms) {
+  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+  std::string type_name(service::data_type_name(type));
+  type_name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(type_name[0])));
+  return type_name + " " + when;
+}
+
+Status check_name_and_tags(const JobRequest& r) {
+  if (r.name.size() > service::kMaxNameBytes) {
+    return Status::Error(StatusCode::kInvalidArgument,
+                         "name: at most " + std::to_string(service::kMaxNameBytes) + " bytes");
+  }
+  if (r.tags.size() > service::kMaxTags) {
+    return Status::Error(StatusCode::kInvalidArgument,
+                         "tags: at most " + std::to_string(service::kMaxTags) + " tags");
+  }
+  for (size_t i = 0; i < r.tags.size(); ++i) {
+    const std::string& t = r.tags[i];
+    if (t.empty() || t.size() > service::kMaxTagBytes) {
+      return Status::Error(StatusCode::kInvalidArgument,
+                           "tags[" + std::to_string(i) + "]: must be 1.." +
+                               std::to_string(service::kMaxTagBytes) + " bytes");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int64_t Studio::now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t random_u64() {
+  static std::mutex mu;
+  static std::mt19937_64 gen{std::random_device{}()};
+  std::lock_guard lock(mu);
+  return gen();
+}
+
+std::string new_id(std::string_view prefix) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "-%011llx-%08x", static_cast<unsigned long long>(Studio::now_ms()),
+                static_cast<unsigned>(random_u64()));
+  return std::string(prefix) + buf;
+}
+
+std::string progress_json(uint64_t items_done, uint64_t items_total, uint64_t tokens_done) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  write_key(w, "items_done");
+  w.Uint64(items_done);
+  write_key(w, "items_total");
+  w.Uint64(items_total);
+  write_key(w, "tokens_done");
+  w.Uint64(tokens_done);
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string job_json(const JobRecord& r) {
+  const service::Job& j = r.job;
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  write_key(w, "id");
+  write_string(w, j.id);
+  write_key(w, "type");
+  write_string(w, service::data_type_name(j.type));
+  write_key(w, "name");
+  write_string(w, r.meta.name);
+  write_key(w, "tags");
+  w.StartArray();
+  for (const auto& t : r.meta.tags) write_string(w, t);
+  w.EndArray();
+  write_key(w, "state");
+  write_string(w, service::job_state_name(j.state));
+  write_key(w, "params");
+  write_raw(w, j.params_json);
+  write_key(w, "attempts");
+  w.Uint(j.attempts);
+  for (auto [key, value] :
+       {std::pair{"created_at_ms", j.created_at_ms}, std::pair{"started_at_ms", j.started_at_ms},
+        std::pair{"updated_at_ms", j.updated_at_ms},
+        std::pair{"finished_at_ms", j.finished_at_ms}}) {
+    write_key(w, key);
+    w.Int64(value);
+  }
+  write_key(w, "progress");
+  write_raw(w, progress_json(j.items_done, j.items_total, j.tokens_done));
+  write_key(w, "error");
+  if (j.error.empty()) {
+    w.Null();
+  } else {
+    write_string(w, j.error);
+  }
+  write_key(w, "dataset_id");
+  if (j.dataset_id.empty()) {
+    w.Null();
+  } else {
+    write_string(w, j.dataset_id);
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+Studio::Studio(const StudioOptions& options, std::unique_ptr<SqliteStore> store)
+    : options_(options),
+      store_(std::move(store)),
+      blobs_(options.data_dir),
+      catalog_(*store_),
+      queue_(*store_),
+      models_(*store_, blobs_) {}
+
+Studio::~Studio() {
+  stop();
+}
+
+Result<std::unique_ptr<Studio>> Studio::open(const StudioOptions& options) {
+  std::error_code ec;
+  for (const char* sub : {"", "/datasets", "/models", "/uploads", "/tmp"}) {
+    fs::create_directories(options.data_dir + sub, ec);
+    if (ec) return Status::Error(options.data_dir + sub + ": cannot create: " + ec.message());
+  }
+  auto store = SqliteStore::open(options.data_dir + "/hyv.sqlite");
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Studio> studio(new Studio(options, std::move(store).value()));
+  HYV_RETURN_IF_ERROR(studio->recover());
+  if (options.register_bundled_models) HYV_RETURN_IF_ERROR(studio->register_bundled());
+  return studio;
+}
+
+Status Studio::recover() {
+  int64_t now = now_ms();
+  auto interrupted = queue_.mark_interrupted_on_startup(now);
+  if (!interrupted.ok()) return interrupted.status();
+  std::error_code ec;
+  std::string tmp = options_.data_dir + "/tmp";
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return Status::Error(tmp + ": cannot empty: " + ec.message());
+  // A dataset folder without a manifest was cut off between its commit and its record.
+  for (const auto& entry : fs::directory_iterator(options_.data_dir + "/datasets", ec)) {
+    std::string id = entry.path().filename().string();
+    auto manifest = catalog_.get(id);
+    if (manifest.ok() && !manifest.value()) fs::remove_all(entry.path(), ec);
+  }
+  auto stale = models_.remove_stale_uploads(now);
+  if (!stale.ok()) return stale.status();
+  return Status::Ok();
+}
+
+Status Studio::register_bundled() {
+  std::vector<std::string> missing;
+  for (auto& bundled : find_bundled_models(missing)) {
+    HYV_RETURN_IF_ERROR(models_.register_bundled(bundled.info));
+    HYV_RETURN_IF_ERROR(models_.ensure_default(bundled.info.data_type, bundled.info.id));
+    bundled_dirs_[bundled.info.id] = bundled.dir;
+  }
+  for (const auto& why : missing) std::fprintf(stderr, "hyv serve: warning: %s\n", why.c_str());
+  return Status::Ok();
+}
+
+void Studio::start_workers() {
+  if (!runner_) runner_ = std::make_unique<JobRunner>(*this, options_.jobs);
+}
+
+void Studio::stop() {
+  if (runner_) {
+    runner_->stop();
+    runner_.reset();
+    std::lock_guard lock(write_mu_);
+    auto jobs = queue_.list();
+    auto count = queue_.mark_interrupted_on_startup(now_ms());
+    if (jobs.ok() && count.ok() && count.value() > 0) {
+      for (const auto& j : jobs.value()) {
+        if (j.state != JobState::kRunning) continue;
+        if (auto r = job(j.id); r.ok()) publish_job(r.value());
+      }
+    }
+  }
+  events_.close();
+}
+
+Result<JobMeta> Studio::meta_of(const std::string& job_id) const {
+  auto raw = store_->get(meta_key(job_id));
+  if (!raw.ok()) return raw.status();
+  if (!raw.value()) return JobMeta{};
+  return meta_from_json(*raw.value());
+}
+
+void Studio::publish_job(const JobRecord& record) {
+  events_.publish(record.job.id, "job", job_json(record), !service::is_active(record.job.state));
+}
+
+Result<JobRecord> Studio::job(const std::string& id) const {
+  auto j = queue_.get(id);
+  if (!j.ok()) return with_code(j.status(), StatusCode::kInvalidArgument);
+  if (!j.value()) return Status::Error(StatusCode::kNotFound, "no job '" + id + "'");
+  auto meta = meta_of(id);
+  if (!meta.ok()) return meta.status();
+  return JobRecord{*j.value(), meta.value()};
+}
+
+Result<std::vector<JobRecord>> Studio::jobs_newest_first() const {
+  auto jobs = queue_.list();
+  if (!jobs.ok()) return jobs.status();
+  auto metas = store_->list("job_meta/");
+  if (!metas.ok()) return metas.status();
+  std::map<std::string, JobMeta, std::less<>> by_id;
+  for (const auto& [key, value] : metas.value()) {
+    if (auto m = meta_from_json(value); m.ok()) by_id[key.substr(9)] = m.value();
+  }
+  std::vector<JobRecord> out;
+  for (auto it = jobs.value().rbegin(); it != jobs.value().rend(); ++it) {
+    out.push_back({*it, by_id[it->id]});
+  }
+  return out;
+}
+
+Result<JobRecord> Studio::submit(const JobRequest& request) {
+  HYV_RETURN_IF_ERROR(check_name_and_tags(request));
+  JobMeta meta{request.name, request.tags, random_u64()};
+  int64_t now = now_ms();
+  if (meta.name.empty()) meta.name = default_job_name(request.type, now);
+  if (request.type == DataType::kTable) {
+    auto p = service::parse_table_params(request.params_json, meta.fallback_seed);
+    if (!p.ok()) return with_code(p.status(), StatusCode::kInvalidArgument);
+  } else {
+    auto p = service::parse_text_params(request.type, request.params_json, meta.fallback_seed);
+    if (!p.ok()) return with_code(p.status(), StatusCode::kInvalidArgument);
+    std::string model = p.value().model;
+    if (model.empty()) {
+      auto d = models_.default_model(request.type);
+      if (!d.ok()) return d.status();
+      if (!d.value()) {
+        return Status::Error(StatusCode::kInvalidArgument,
+                             "params.model: there is no default model for " +
+                                 std::string(service::data_type_name(request.type)) +
+                                 "; upload one or name one");
+      }
+    } else {
+      auto m = models_.get(model);
+      if (!m.ok()) return m.status();
+      if (!m.value()) {
+        return Status::Error(StatusCode::kInvalidArgument, "params.model: no model '" + model +
+                                                               "' (GET /api/v1/models lists them)");
+      }
+    }
+  }
+  JobRecord record;
+  {
+    std::lock_guard lock(write_mu_);
+    auto jobs = queue_.list();
+    if (!jobs.ok()) return jobs.status();
+    size_t queued = 0;
+    for (const auto& j : jobs.value()) queued += j.state == JobState::kQueued;
+    if (queued >= kMaxQueuedJobs) {
+      return Status::Error(StatusCode::kBusy, std::to_string(queued) +
+                                                  " jobs are already queued; retry when some "
+                                                  "have finished");
+    }
+    std::string id = new_id("job");
+    HYV_RETURN_IF_ERROR(store_->put(meta_key(id), meta_to_json(meta)));
+    auto job = queue_.create(id, request.type, request.params_json, now);
+    if (!job.ok()) {
+      (void)store_->remove(meta_key(id));
+      return with_code(job.status(), StatusCode::kInvalidArgument);
+    }
+    record = {job.value(), meta};
+    publish_job(record);
+  }
+  if (runner_) runner_->wake();
+  return record;
+}
+
+Result<JobRecord> Studio::cancel(const std::string& id) {
+  std::lock_guard lock(write_mu_);
+  auto current = job(id);
+  if (!current.ok()) return current.status();
+  auto j = queue_.cancel(id, now_ms());
+  if (!j.ok()) return with_code(j.status(), StatusCode::kConflict);
+  if (runner_) runner_->cancel(id);
+  JobRecord record{j.value(), current.value().meta};
+  publish_job(record);
+  return record;
+}
+
+Result<JobRecord> Studio::retry(const std::string& id) {
+  {
+    std::lock_guard lock(write_mu_);
+    auto current = job(id);
+    if (!current.ok()) return current.status();
+    auto j = queue_.retry(id, now_ms());
+    if (!j.ok()) return with_code(j.status(), StatusCode::kConflict);
+    JobRecord record{j.value(), current.value().meta};
+    publish_job(record);
+    if (runner_) runner_->wake();
+    return record;
+  }
+}
+
+Result<JobRecord> Studio::regenerate(const std::string& dataset_id) {
+  auto m = catalog_.get(dataset_id);
+  if (!m.ok()) return with_code(m.status(), StatusCode::kInvalidArgument);
+  if (!m.value()) return Status::Error(StatusCode::kNotFound, "no dataset '" + dataset_id + "'");
+  const service::DatasetManifest& manifest = *m.value();
+  return submit({manifest.type, manifest.name, manifest.tags, manifest.params_json});
+}
+
+Status Studio::delete_dataset(const std::string& id) {
+  std::lock_guard lock(write_mu_);
+  auto removed = catalog_.remove(id);
+  if (!removed.ok()) return with_code(removed.status(), StatusCode::kInvalidArgument);
+  if (!removed.value()) return Status::Error(StatusCode::kNotFound, "no dataset '" + id + "'");
+  auto files = service::remove_blobs_under(blobs_, "datasets/" + id + "/");
+  std::error_code ec;
+  fs::remove_all(blobs_.path_of("datasets/" + id), ec);
+  return files.ok() ? Status::Ok() : files.status();
+}
+
+Status Studio::delete_model(const std::string& id) {
+  std::lock_guard lock(write_mu_);
+  Status st = models_.remove(id, service::jobs_using_model(queue_));
+  if (st.ok()) cache_.evict(id);
+  return with_code(st, StatusCode::kInvalidArgument);
+}
+
+Result<std::string> Studio::model_dir(const std::string& id) const {
+  if (auto it = bundled_dirs_.find(id); it != bundled_dirs_.end()) return it->second;
+  auto m = models_.get(id);
+  if (!m.ok()) return m.status();
+  if (!m.value()) return Status::Error(StatusCode::kNotFound, "no model '" + id + "'");
+  if (m.value()->bundled) {
+    return Status::Error(StatusCode::kNotFound,
+                         "bundled model '" + id + "' is not installed on this machine");
+  }
+  return blobs_.path_of("models/" + id);
+}
+
+}  // namespace hyv::studio
