@@ -184,6 +184,22 @@ TEST(LearnedRun, SamplesTypedRowsAndScoresThemAgainstTheSample) {
   EXPECT_GT(corr["synthetic"][0][1].GetDouble(), 0.8) << "the copula keeps the strong link";
 }
 
+TEST(LearnedRun, MetadataOverridesTheInferredTypes) {
+  std::string params = learned_params(50);
+  params.insert(params.size() - 1,
+                R"(,"metadata":{"columns":{"member":{"sdtype":"categorical"}}})");
+  auto out = run_to_end(DataType::kTable, params, nullptr, 100);
+  ASSERT_TRUE(out->run);
+  const std::string& data = out->tables.bytes["data"];
+  rapidjson::Document first;
+  first.Parse(data.substr(0, data.find('\n')).c_str());
+  ASSERT_TRUE(first.IsObject());
+  ASSERT_TRUE(first["member"].IsString()) << "a categorical column keeps its spelling";
+  std::string member = first["member"].GetString();
+  EXPECT_TRUE(member == "yes" || member == "no") << member;
+  EXPECT_NE(out->run->canonical_params_json().find(R"("metadata":{"columns")"), std::string::npos);
+}
+
 TEST(LearnedRun, BrokenSampleNamesTheField) {
   RunContext ctx;
   testing::CollectedTables tables;
