@@ -8,6 +8,7 @@
 #include "loaded_models.h"
 #include "model_store.h"
 #include "sessions.h"
+#include "tables.h"
 #include "uploaders.h"
 
 namespace {
@@ -61,6 +62,21 @@ struct Types {
                 field("weights", prim(Op::Text)), field("request", generate_request)});
   TypeRef result_generate = t.variant({field("Ok", generate_reply), field("Err", prim(Op::Text))});
   TypeRef principals = t.vec(prim(Op::Principal));
+  TypeRef table_request = t.record(
+      {field("source",
+             t.variant({field("schema", prim(Op::Text)), field("copula", prim(Op::Text))})),
+       field("rows", t.opt(prim(Op::Nat64))), field("seed", prim(Op::Nat64)),
+       field("format", prim(Op::Text)), field("table", t.opt(prim(Op::Text))),
+       field("where", t.vec(prim(Op::Text)))});
+  TypeRef table_params =
+      t.record({field("source", prim(Op::Text)), field("spec_sha256", prim(Op::Text)),
+                field("rows", t.opt(prim(Op::Nat64))), field("seed", prim(Op::Nat64)),
+                field("format", prim(Op::Text)), field("table", prim(Op::Text)),
+                field("where", t.vec(prim(Op::Text)))});
+  TypeRef table_page = t.record({field("job", prim(Op::Nat64)), field("table", prim(Op::Text)),
+                                 field("data", blob), field("rows", prim(Op::Nat64)),
+                                 field("done", prim(Op::Bool)), field("params", table_params)});
+  TypeRef result_table = t.variant({field("Ok", table_page), field("Err", prim(Op::Text))});
 };
 
 Value model_info_value(const store::ModelInfo& m) {
@@ -111,6 +127,40 @@ Value generate_value(const store::GenerateOutput& o) {
        Value::boolean_(o.done), Value::text_(o.finish_reason),
        Value::fixed(Op::Nat32, o.prompt_tokens), Value::fixed(Op::Nat32, o.generated_tokens),
        Value::text_(o.model_sha256), Value::text_(o.weights), params_value(o.params)});
+}
+
+store::TableParams table_params_of(const Value& a) {
+  store::TableParams p;
+  const Value& source = *a.field(id_of("source"));
+  p.source = source.ids[0] == id_of("schema") ? store::TableParams::Source::schema
+                                              : store::TableParams::Source::copula;
+  p.spec = source.items[0].text;
+  const Value& rows = *a.field(id_of("rows"));
+  if (!rows.items.empty()) p.rows = rows.items[0].bits;
+  p.seed = a.field(id_of("seed"))->bits;
+  p.format = a.field(id_of("format"))->text;
+  const Value& table = *a.field(id_of("table"));
+  if (!table.items.empty()) p.table = table.items[0].text;
+  for (const Value& w : a.field(id_of("where"))->items) p.where.push_back(w.text);
+  return p;
+}
+
+Value table_page_value(const store::TablePage& page) {
+  const store::TableParams& p = page.params;
+  std::vector<Value> where;
+  for (const std::string& w : p.where) where.push_back(Value::text_(w));
+  Value params = Value::record(
+      {id_of("source"), id_of("spec_sha256"), id_of("rows"), id_of("seed"), id_of("format"),
+       id_of("table"), id_of("where")},
+      {Value::text_(p.source == store::TableParams::Source::schema ? "schema" : "copula"),
+       Value::text_(page.spec_sha256),
+       p.rows ? Value::some(Value::fixed(Op::Nat64, *p.rows)) : Value::none(),
+       Value::fixed(Op::Nat64, p.seed), Value::text_(p.format), Value::text_(page.table),
+       Value::vec(std::move(where))});
+  return Value::record(
+      {id_of("job"), id_of("table"), id_of("data"), id_of("rows"), id_of("done"), id_of("params")},
+      {Value::fixed(Op::Nat64, page.job), Value::text_(page.table), Value::blob_(page.data),
+       Value::fixed(Op::Nat64, page.rows), Value::boolean_(page.done), std::move(params)});
 }
 
 Value err(const hyv::Status& s) {
@@ -328,4 +378,32 @@ extern "C" HYV_CANISTER_QUERY(generate_query) void generate_query() {
   reply_one(
       types, types.result_generate,
       out.ok() ? Value::variant(id_of("Ok"), generate_value(out.value())) : err(out.status()));
+}
+
+// Table jobs keep state between calls, like sessions: signed callers only.
+extern "C" HYV_CANISTER_UPDATE(table_start) void table_start() {
+  Types types;
+  TypeRef expected[] = {types.table_request};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  if (ic0::caller_is_anonymous()) {
+    return reply_one(types, types.result_table,
+                     err(hyv::Status::Error("the anonymous principal may not start table jobs: "
+                                            "jobs belong to their caller; sign your calls")));
+  }
+  auto out = store::table_start(ic0::caller(), table_params_of(args.values[0]), ic0::time_ns());
+  reply_one(
+      types, types.result_table,
+      out.ok() ? Value::variant(id_of("Ok"), table_page_value(out.value())) : err(out.status()));
+}
+
+extern "C" HYV_CANISTER_UPDATE(table_continue) void table_continue() {
+  Types types;
+  TypeRef expected[] = {prim(Op::Nat64)};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  auto out = store::table_continue(ic0::caller(), args.values[0].bits, ic0::time_ns());
+  reply_one(
+      types, types.result_table,
+      out.ok() ? Value::variant(id_of("Ok"), table_page_value(out.value())) : err(out.status()));
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Table jobs (schema-driven and copula) in the built hyv_ai_engine canister, compared byte for byte
+# with the native CLI (`hyv generate table`, `hyv fit` + `hyv sample`), run in Node through
+# tests/canister/ic_host.mjs.
+# Usage (from the repo root): bash tests/canister/table_test.sh path/to/hyv
+# The canister comes from `make canisters`: <dir of hyv>/canisters/hyv_ai_engine.wasm. This script
+# builds nothing.
+set -euo pipefail
+
+hyv="${1:?usage: table_test.sh path/to/hyv}"
+wasm="$(dirname "$hyv")/canisters/hyv_ai_engine.wasm"
+if [ ! -f "$wasm" ]; then
+  echo "FAIL: $wasm is missing; build it with 'make canisters' (the test does not build it)" >&2
+  exit 1
+fi
+exec node tests/canister/table_test.mjs "$wasm" "$hyv"
