@@ -29,7 +29,11 @@ std::string dataset_json(const DatasetManifest& m, const service::RatingSummary&
   write_key(w, "count");
   w.Uint64(ratings.count);
   write_key(w, "mean");
-  w.Double(ratings.mean());
+  if (ratings.count == 0) {
+    w.Null();
+  } else {
+    w.Double(ratings.mean());
+  }
   w.EndObject();
   write_key(w, "rank");
   w.Double(rank);

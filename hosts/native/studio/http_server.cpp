@@ -23,6 +23,11 @@ StudioServer::StudioServer(Studio& studio, ServerOptions options)
         std::string message;
         if (res.status == 404) {
           message = "no route " + req.method + " " + req.path;
+        } else if (res.status == 400 && req.method != "GET" &&
+                   !req.has_header("Content-Length") &&
+                   req.get_header_value("Transfer-Encoding") != "chunked") {
+          message = req.method + " " + req.path +
+                    ": the request needs a Content-Length header (send an empty body)";
         } else if (res.status == 413) {
           message = "request body is over the limit of 32 MiB";
         } else {
