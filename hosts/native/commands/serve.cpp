@@ -84,7 +84,8 @@ Registration reg("serve", [](CLI::App& app) {
   auto flags = std::make_shared<Flags>();
   auto* cmd = app.add_subcommand("serve", "Start Hyv Studio (web app and JSON API)");
   cmd->footer(kHelp);
-  cmd->add_option("--port", flags->port, "TCP port (default 8080)")->check(CLI::Range(1, 65535));
+  cmd->add_option("--port", flags->port, "TCP port (default 8080; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--host", flags->host, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--data", flags->data, "Data directory (default ./hyv-data)");
   cmd->add_option("--token", flags->token, "Require this bearer token on mutating requests");
