@@ -71,8 +71,10 @@ struct ResolvedModel {
 
 // id empty: the default model of the type. Errors: kNotFound for an unknown id.
 using ModelResolver = std::function<Result<ResolvedModel>(DataType type, std::string_view id)>;
-// Called once per output table, in table order, before any of its bytes; the sink receives the
-// table's canonical JSONL bytes in order (in chunks of up to 64 KiB).
+// Called once per output table, in table order, before any of its bytes: from create() for
+// text, code and schema runs, from the first step() (once the fit has fixed the columns) for a
+// learned run. The sink receives the table's canonical JSONL bytes in order (in chunks of up to
+// 64 KiB; the last ones in the step that ends generation, before the score step).
 using TableSinkOpener = std::function<Result<synth::ByteSink>(std::string_view table)>;
 
 struct RunContext {
@@ -83,8 +85,10 @@ struct RunContext {
 };
 
 struct RunBudget {
-  uint64_t units = 64;              // new tokens (text/code) or rows (tables) in this step
-  std::function<bool()> exhausted;  // optional extra stop (e.g. an instruction counter)
+  uint64_t units = 64;  // new tokens (text/code) or rows (tables) in this step
+  // Optional extra stop for text/code, checked after each forward pass (e.g. an instruction
+  // counter); table steps are bounded by units alone.
+  std::function<bool()> exhausted;
 };
 
 struct TextPiece {
@@ -103,7 +107,7 @@ struct RunProgress {
 class GenerationRun {
  public:
   // Parses and checks params (kInvalidArgument naming the field), resolves the model, opens
-  // the sinks. Cheap: the heavy work happens in step().
+  // the sinks (see TableSinkOpener). Cheap: the heavy work happens in step().
   static Result<std::unique_ptr<GenerationRun>> create(DataType type, std::string_view params_json,
                                                        RunContext context);
   virtual ~GenerationRun() = default;
