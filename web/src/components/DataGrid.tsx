@@ -14,6 +14,7 @@ import { ProgressBar } from './ProgressBar';
 
 export const FULL_LOAD_ROWS = 100_000;
 const FETCH_ROWS = 25_000;
+const FIRST_ROWS = 1000;
 const ROW_PX = 30;
 const PAGE_SIZES = [100, 1000, 10_000, 100_000];
 
@@ -27,6 +28,7 @@ export function DataGrid({ datasetId, table }: Props) {
   const [rows, setRows] = useState<Cell[][] | null>(null);
   const [columns, setColumns] = useState<string[]>(table.columns);
   const [loaded, setLoaded] = useState(0);
+  const [complete, setComplete] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [sort, setSort] = useState<SortSpec | null>(null);
   const [pageSize, setPageSize] = useState(1000);
@@ -38,28 +40,41 @@ export function DataGrid({ datasetId, table }: Props) {
     const ctl = new AbortController();
     setRows(null);
     setLoaded(0);
+    setComplete(false);
     setError(null);
     const load = async () => {
       if (full) {
-        const chunks: Promise<Cell[][]>[] = [];
+        // A first small page shows at once; the rest arrives in parallel chunks, and the rows
+        // loaded so far (a contiguous prefix) are shown while it does.
+        const ranges: [number, number][] = [[0, Math.min(FIRST_ROWS, total)]];
+        for (let at = FIRST_ROWS; at < total; at += FETCH_ROWS)
+          ranges.push([at, Math.min(total, at + FETCH_ROWS)]);
+        const parts: (Cell[][] | undefined)[] = ranges.map(() => undefined);
+        let shown = 0;
         let done = 0;
-        for (let at = 0; at < Math.max(total, 1); at += FETCH_ROWS) {
-          chunks.push(
-            api.rows(datasetId, table.name, at, FETCH_ROWS, ctl.signal).then((p) => {
-              if (p.columns?.length) setColumns(p.columns);
-              done += p.rows.length;
-              setLoaded(done);
-              return p.rows;
-            }),
-          );
-        }
-        const parts = await Promise.all(chunks);
-        setRows(parts.flat());
+        const fetchPart = async (i: number) => {
+          const [from, to] = ranges[i];
+          const p = await api.rows(datasetId, table.name, from, Math.max(1, to - from), ctl.signal);
+          if (p.columns?.length) setColumns(p.columns);
+          parts[i] = p.rows;
+          done += p.rows.length;
+          setLoaded(done);
+          let prefix = shown;
+          while (prefix < parts.length && parts[prefix]) prefix++;
+          if (prefix > shown) {
+            shown = prefix;
+            setRows((parts.slice(0, prefix) as Cell[][][]).flat());
+            setComplete(prefix === parts.length);
+          }
+        };
+        await fetchPart(0);
+        await Promise.all(ranges.slice(1).map((_, i) => fetchPart(i + 1)));
       } else {
         const [start, end] = pageRange(page, pageSize, total);
         const p = await api.rows(datasetId, table.name, start, end - start, ctl.signal);
         if (p.columns?.length) setColumns(p.columns);
         setRows(p.rows);
+        setComplete(true);
       }
     };
     load().catch((e) => {
@@ -197,8 +212,9 @@ export function DataGrid({ datasetId, table }: Props) {
         </div>
       )}
       <div className="footer">
-        <span className="muted">
+        <span className="muted" aria-live="polite">
           {formatCount(total)} rows{!full && sort ? ' · sorted within this page' : ''}
+          {full && !complete ? ` · loading ${formatCount(loaded)} of ${formatCount(total)}…` : ''}
         </span>
         <label>
           <span className="sr-only">Rows per page</span>

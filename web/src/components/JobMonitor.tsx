@@ -83,6 +83,7 @@ export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job:
       className="panel"
       aria-labelledby={`job-${id}`}
       data-testid="job-monitor"
+      data-job-id={id}
       data-state={job.state}
     >
       <h2 id={`job-${id}`}>
