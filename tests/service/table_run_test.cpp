@@ -184,6 +184,20 @@ TEST(LearnedRun, SamplesTypedRowsAndScoresThemAgainstTheSample) {
   EXPECT_GT(corr["synthetic"][0][1].GetDouble(), 0.8) << "the copula keeps the strong link";
 }
 
+TEST(LearnedRun, QualityLooksAtTheFirstRowsOfALargeRun) {
+  uint64_t rows = kQualityRows + 50;
+  auto a = run_to_end(DataType::kTable, learned_params(static_cast<int>(rows)), nullptr, 4000);
+  auto b = run_to_end(DataType::kTable, learned_params(static_cast<int>(rows)), nullptr, 1 << 20);
+  ASSERT_TRUE(a->run && b->run);
+  EXPECT_EQ(count_lines(a->tables.bytes["data"]), rows);
+  EXPECT_EQ(a->tables.bytes, b->tables.bytes);
+  rapidjson::Document report;
+  report.Parse(a->run->quality_report_json().c_str());
+  ASSERT_TRUE(report.IsObject());
+  EXPECT_EQ(report["rows"]["synthetic"].GetUint64(), kQualityRows);
+  EXPECT_EQ(report["rows"]["real"].GetUint64(), 200u);
+}
+
 TEST(LearnedRun, MetadataOverridesTheInferredTypes) {
   std::string params = learned_params(50);
   params.insert(params.size() - 1,
