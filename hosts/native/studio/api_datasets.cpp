@@ -112,6 +112,9 @@ struct Download {
 }  // namespace
 
 void get_datasets(Studio& s, const httplib::Request& req, httplib::Response& res) {
+  uint64_t version = s.dataset_cache().version();
+  if (auto cached = s.dataset_cache().get(req.target, version))
+    return reply_json(res, 200, *cached);
   service::DatasetFilter filter;
   if (auto type = query(req, "type"); type && !type->empty()) {
     auto t = service::parse_data_type(*type);
@@ -140,11 +143,18 @@ void get_datasets(Studio& s, const httplib::Request& req, httplib::Response& res
     out += dataset_json(e.manifest, e.ratings, e.rank);
     any = true;
   }
-  reply_json(res, 200, out + "]}");
+  out += "]}";
+  s.dataset_cache().put(req.target, version, out);
+  reply_json(res, 200, out);
 }
 
 void get_dataset(Studio& s, const httplib::Request& req, httplib::Response& res) {
-  reply_json(res, 200, dataset_json_of(s, load_manifest(s, req.matches[1])));
+  uint64_t version = s.dataset_cache().version();
+  std::string key = "dataset/" + req.matches[1].str();
+  if (auto cached = s.dataset_cache().get(key, version)) return reply_json(res, 200, *cached);
+  std::string body = dataset_json_of(s, load_manifest(s, req.matches[1]));
+  s.dataset_cache().put(key, version, body);
+  reply_json(res, 200, body);
 }
 
 void delete_dataset(Studio& s, const httplib::Request& req, httplib::Response& res) {
@@ -226,6 +236,7 @@ void put_dataset_rating(Studio& s, const httplib::Request& req, httplib::Respons
     std::lock_guard lock(s.write_mutex());
     load_manifest(s, id);
     Status st = s.catalog().rate(id, user, stars->value.GetInt(), Studio::now_ms());
+    s.datasets_changed();
     if (!st.ok()) throw_status(st);
   }
   reply_json(res, 200, dataset_json_of(s, load_manifest(s, id)));

@@ -27,6 +27,14 @@ struct ServerOptions {
   std::string web_dir;  // empty: find_web_dir("")
 };
 
+// httplib's server with access to its listening socket: httplib listens with a backlog of 5,
+// so a burst of connections (a browser opening several, a load test's 64) would see SYNs dropped
+// and retried a second or more later; bind() raises the backlog.
+class ListeningServer : public httplib::Server {
+ public:
+  int listening_socket() const { return static_cast<int>(svr_sock_.load()); }
+};
+
 class StudioServer {
  public:
   StudioServer(Studio& studio, ServerOptions options);
@@ -46,7 +54,7 @@ class StudioServer {
   Studio& studio_;
   ServerOptions options_;
   std::string web_dir_;
-  httplib::Server server_;
+  ListeningServer server_;
   std::thread background_;
 };
 

@@ -242,7 +242,9 @@ void JobRunner::run(const JobRecord& record) {
     int64_t now = Studio::now_ms();
     m.created_at_ms = current.value()->started_at_ms;
     m.finished_at_ms = std::max(now, m.created_at_ms);
-    return studio_.catalog().create(m);
+    Status created = studio_.catalog().create(m);
+    studio_.datasets_changed();
+    return created;
   };
   Status st = commit_all();
   if (!st.ok()) {

@@ -1,9 +1,14 @@
 #include "studio/studio.h"
 
+#include <fcntl.h>
 #include <rapidjson/document.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <random>
@@ -184,6 +189,7 @@ Studio::Studio(const StudioOptions& options, std::unique_ptr<SqliteStore> store)
 
 Studio::~Studio() {
   stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 Result<std::unique_ptr<Studio>> Studio::open(const StudioOptions& options) {
@@ -192,9 +198,23 @@ Result<std::unique_ptr<Studio>> Studio::open(const StudioOptions& options) {
     fs::create_directories(options.data_dir + sub, ec);
     if (ec) return Status::Error(options.data_dir + sub + ": cannot create: " + ec.message());
   }
+  // Two servers on one data dir would both run its queued jobs; the lock goes with the process,
+  // so a killed server leaves none behind.
+  std::string lock_path = options.data_dir + "/hyv.lock";
+  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return Status::Error(lock_path + ": cannot open: " + std::strerror(errno));
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd);
+    return Status::Error(options.data_dir +
+                         " is in use by another hyv serve; stop it or choose another --data");
+  }
   auto store = SqliteStore::open(options.data_dir + "/hyv.sqlite");
-  if (!store.ok()) return store.status();
+  if (!store.ok()) {
+    ::close(lock_fd);
+    return store.status();
+  }
   std::unique_ptr<Studio> studio(new Studio(options, std::move(store).value()));
+  studio->lock_fd_ = lock_fd;
   HYV_RETURN_IF_ERROR(studio->recover());
   if (options.register_bundled_models) HYV_RETURN_IF_ERROR(studio->register_bundled());
   return studio;
@@ -383,6 +403,7 @@ Status Studio::delete_dataset(const std::string& id) {
   auto removed = catalog_.remove(id);
   if (!removed.ok()) return with_code(removed.status(), StatusCode::kInvalidArgument);
   if (!removed.value()) return Status::Error(StatusCode::kNotFound, "no dataset '" + id + "'");
+  datasets_changed();
   auto files = service::remove_blobs_under(blobs_, "datasets/" + id + "/");
   std::error_code ec;
   fs::remove_all(blobs_.path_of("datasets/" + id), ec);

@@ -29,6 +29,7 @@
 #include "studio/event_hub.h"
 #include "studio/file_blob_store.h"
 #include "studio/model_cache.h"
+#include "studio/response_cache.h"
 #include "studio/sqlite_store.h"
 
 namespace hyv::studio {
@@ -99,6 +100,9 @@ class Studio {
   service::ModelRegistry& models() { return models_; }
   ModelCache& model_cache() { return cache_; }
   EventHub& events() { return events_; }
+  // Bodies of dataset reads; call datasets_changed() after every change to datasets or ratings.
+  ResponseCache& dataset_cache() { return dataset_cache_; }
+  void datasets_changed() { dataset_cache_.invalidate(); }
   std::mutex& write_mutex() { return write_mu_; }
   const StudioOptions& options() const { return options_; }
 
@@ -121,9 +125,11 @@ class Studio {
   service::ModelRegistry models_;
   ModelCache cache_;
   EventHub events_;
+  ResponseCache dataset_cache_;
   std::mutex write_mu_;
   std::map<std::string, std::string> bundled_dirs_;  // model id -> folder
   std::unique_ptr<JobRunner> runner_;
+  int lock_fd_ = -1;  // flock on DATA/hyv.lock: one server per data dir
 };
 
 // The JSON of the API's Job object and of its progress.
