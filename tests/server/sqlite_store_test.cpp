@@ -34,7 +34,8 @@ std::unique_ptr<Store> open_store(const std::string& path) {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, ::testing::Values(StoreFactory([] {
                            return open_store(fresh_db_path());
-                         })));
+                         })),
+                         [](const auto&) { return std::string("File"); });
 
 TEST(SqliteStore, DataSurvivesReopening) {
   std::string path = fresh_db_path();
