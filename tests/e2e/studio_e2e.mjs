@@ -312,6 +312,11 @@ try {
       ),
     'the JSONL download has 2 samples with index, prompt, text',
   );
+  const shownCode = await page.locator('[data-testid="samples"] pre.hljs').first().innerText();
+  check(
+    shownCode.trim() === objs[0].text.trim(),
+    'the first code sample shows exactly the downloaded text',
+  );
   await shot(page, 'dataset-code-desktop');
 
   // --- cancel ---------------------------------------------------------------------------------------
@@ -511,6 +516,14 @@ try {
       ([w]) => document.querySelector('[data-testid="rating-summary"]').textContent !== w,
       [was],
     );
+    // The server must end up with the last choice (arrow keys rate at every step).
+    const uid = await p.evaluate(() => localStorage.getItem('hyv.user'));
+    let kept = null;
+    for (let i = 0; i < 100 && kept !== stars; i++) {
+      kept = (await api(`/datasets/${encodeURIComponent(id)}/rating?user=${uid}`)).stars;
+      if (kept !== stars) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (kept !== stars) check(false, `the server kept ${stars} stars from ${uid} (has ${kept})`);
   };
   while (after.join() === before.join() && users < 6) {
     users++;

@@ -3,6 +3,7 @@
 // visually hidden table) so the numbers are not only in pixels.
 import type { ColumnChart, CorrelationChart } from '../api/types';
 import { formatScore } from '../lib/format';
+import { dateBinLabel } from '../lib/quality';
 
 export function ScoreGauge({ label, score }: { label: string; score: number | null | undefined }) {
   const v =
@@ -45,8 +46,15 @@ export function Legend({ real }: { real: boolean }) {
   );
 }
 
-export function DistributionChart({ chart }: { chart: ColumnChart }) {
-  const labels = chart.bins ?? chart.categories ?? [];
+export function DistributionChart({
+  chart,
+  dates = false,
+}: {
+  chart: ColumnChart;
+  dates?: boolean;
+}) {
+  const raw = chart.bins ?? chart.categories ?? [];
+  const labels = dates && chart.bins ? raw.map(dateBinLabel) : raw;
   const real = chart.real;
   const synth = chart.synthetic ?? [];
   const n = labels.length;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { columnScores, qualityCharts, qualityGauges, textStats } from './quality';
+import {
+  columnScores,
+  dateBinLabel,
+  datetimeColumns,
+  qualityCharts,
+  qualityGauges,
+  textStats,
+} from './quality';
 
 // Reports as `hyv score` writes them (trimmed).
 const learned = {
@@ -95,5 +102,45 @@ describe('quality report reading', () => {
       { label: 'Characters per sample', value: 'median 90.4 · mean 100 · 50–200' },
     ]);
     expect(qualityGauges('text', null)).toEqual([]);
+  });
+});
+
+describe('chart labels', () => {
+  it('finds datetime columns in schemas and learned reports', () => {
+    const schema = {
+      tables: [
+        {
+          name: 't',
+          columns: [
+            { name: 'born', type: 'date' },
+            { name: 'seen', type: 'datetime' },
+            { name: 'age', type: 'integer' },
+          ],
+        },
+      ],
+    };
+    expect([...datetimeColumns({ params: { schema }, quality: null })]).toEqual(['born', 'seen']);
+    expect([
+      ...datetimeColumns({
+        params: {},
+        quality: { score: 1, report: { column_types: { at: 'datetime', n: 'numerical' } } },
+      }),
+    ]).toEqual(['at']);
+  });
+  it('writes epoch-second bins as dates', () => {
+    expect(dateBinLabel('1.54716e+09-1.55657e+09')).toBe('2019-01-10 – 2019-04-29');
+    expect(dateBinLabel('1546300800-1556668800')).toBe('2019-01-01 – 2019-05-01');
+    expect(dateBinLabel('-86400-0')).toBe('1969-12-31 – 1970-01-01');
+    expect(dateBinLabel('free')).toBe('free');
+  });
+});
+
+describe('code reports', () => {
+  it('reads the parse rate where `hyv score code` puts it', () => {
+    const report = { distinct_1: 0.8, python: { parse_rate: 0.5, parsed: 1 } };
+    expect(qualityGauges('code', { score: 0.85, report }).at(-1)).toEqual({
+      label: 'Parses as Python',
+      score: 0.5,
+    });
   });
 });

@@ -41,8 +41,10 @@ export function qualityGauges(type: DataType, quality: Manifest['quality']): Gau
   gauges.push({ label: 'Distinct word pairs', score: num(report.distinct_2) });
   gauges.push({ label: 'Unique samples', score: inverse(num(report.duplicate_rate)) });
   gauges.push({ label: 'Free of loops', score: inverse(num(report.repeated_4gram_rate)) });
-  if (type === 'code' && num(report.parse_rate) !== null) {
-    gauges.push({ label: 'Parses as Python', score: num(report.parse_rate) });
+  const python = isObj(report.python) ? report.python : {};
+  const parseRate = num(report.parse_rate) ?? num(python.parse_rate);
+  if (type === 'code' && parseRate !== null) {
+    gauges.push({ label: 'Parses as Python', score: parseRate });
   }
   return gauges.filter((g, i) => i === 0 || g.score !== null);
 }
@@ -96,4 +98,34 @@ export function columnScores(
       score: s.score as number,
     }))
     .sort((a, b) => a.score - b.score);
+}
+
+// Columns whose chart bins are epoch seconds (table_charts.h): date and datetime columns of a
+// schema, or columns a learned report typed as datetime.
+export function datetimeColumns(m: Pick<Manifest, 'params' | 'quality'>): Set<string> {
+  const out = new Set<string>();
+  const schema = isObj(m.params?.schema) ? m.params.schema : null;
+  const tables = schema && Array.isArray(schema.tables) ? schema.tables : [];
+  for (const t of tables) {
+    if (!isObj(t) || !Array.isArray(t.columns)) continue;
+    for (const c of t.columns) {
+      if (isObj(c) && (c.type === 'date' || c.type === 'datetime') && typeof c.name === 'string')
+        out.add(c.name);
+    }
+  }
+  const report = m.quality && isObj(m.quality.report) ? m.quality.report : null;
+  const types = report && isObj(report.column_types) ? report.column_types : {};
+  for (const [name, type] of Object.entries(types)) if (type === 'datetime') out.add(name);
+  return out;
+}
+
+// "1546300800-1556668800" (epoch seconds) -> "2019-01-01 – 2019-05-01"; other labels unchanged.
+export function dateBinLabel(label: string): string {
+  const m = /^(-?[\d.]+(?:e[+-]?\d+)?)-(-?[\d.]+(?:e[+-]?\d+)?)$/i.exec(label);
+  if (!m) return label;
+  const day = (s: string) => {
+    const d = new Date(Number(s) * 1000);
+    return Number.isNaN(d.getTime()) ? s : d.toISOString().slice(0, 10);
+  };
+  return `${day(m[1])} – ${day(m[2])}`;
 }

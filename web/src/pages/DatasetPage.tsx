@@ -11,7 +11,13 @@ import { ErrorBox } from '../components/ErrorBox';
 import { JobMonitor } from '../components/JobMonitor';
 import { StarRating } from '../components/StarRating';
 import { formatBytes, formatCount, formatDecimal, formatScore, formatTime } from '../lib/format';
-import { columnScores, qualityCharts, qualityGauges, textStats } from '../lib/quality';
+import {
+  columnScores,
+  datetimeColumns,
+  qualityCharts,
+  qualityGauges,
+  textStats,
+} from '../lib/quality';
 import { getUserId } from '../lib/storage';
 import { useAsync } from '../lib/useAsync';
 
@@ -54,11 +60,18 @@ function Samples({ dataset }: { dataset: Dataset }) {
             <article className="sample" key={n} aria-label={`Sample ${n + 1}`}>
               <span className="muted">Sample {n + 1}</span>
               {code ? (
-                <CodeBlock code={prompt + text} label={`Sample ${n + 1}`} />
+                <CodeBlock code={text} label={`Sample ${n + 1}`} />
               ) : (
+                // The text holds the whole sample, prompt included; the prompt part is shown bold.
                 <pre>
-                  <span className="prompt">{prompt}</span>
-                  {text}
+                  {prompt && text.startsWith(prompt) ? (
+                    <>
+                      <span className="prompt">{prompt}</span>
+                      {text.slice(prompt.length)}
+                    </>
+                  ) : (
+                    text
+                  )}
                 </pre>
               )}
             </article>
@@ -84,6 +97,7 @@ function Quality({ dataset }: { dataset: Dataset }) {
   const charts = useMemo(() => qualityCharts(m.quality), [m]);
   const stats = useMemo(() => textStats(m.quality), [m]);
   const scores = useMemo(() => columnScores(m.quality), [m]);
+  const dates = useMemo(() => datetimeColumns(m), [m]);
   if (!m.quality) return <p className="muted">No quality report for this dataset.</p>;
   return (
     <>
@@ -107,7 +121,7 @@ function Quality({ dataset }: { dataset: Dataset }) {
           <h3>Column distributions</h3>
           <div className="charts">
             {charts.columns.map((c) => (
-              <DistributionChart key={c.name} chart={c} />
+              <DistributionChart key={c.name} chart={c} dates={dates.has(c.name)} />
             ))}
           </div>
         </>
@@ -157,7 +171,10 @@ export function DatasetPage() {
   const mine = useAsync(() => api.myRating(id, user), [id, user]);
   const [tableName, setTableName] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
-  const rateSeq = useRef(0);
+  const rating = useRef<{ inFlight: boolean; want: number | null }>({
+    inFlight: false,
+    want: null,
+  });
   const [job, setJob] = useState<Job | null>(null);
 
   const dataset = ds.value;
@@ -174,19 +191,29 @@ export function DatasetPage() {
   const m = dataset.manifest;
   const table = dataset.tables.find((t) => t.name === tableName) ?? dataset.tables[0];
 
+  // Arrow keys in the radio group rate at every step. One request at a time, then the latest
+  // choice if it changed meanwhile: parallel requests could reach the server out of order and
+  // leave an older rating in place.
   const rate = async (stars: number) => {
-    // Arrow keys in the radio group rate at every step; only the latest answer is shown.
-    const seq = ++rateSeq.current;
-    const previous = mine.value;
+    const st = rating.current;
+    mine.setValue({ stars }); // shown at once; the server's answer follows
     setActionError(null);
-    mine.setValue({ stars }); // shown at once; taken back if the server refuses
+    st.want = stars;
+    if (st.inFlight) return;
+    st.inFlight = true;
     try {
-      const updated = await api.rate(m.id, user, stars);
-      if (seq === rateSeq.current) ds.setValue(updated);
+      while (st.want !== null) {
+        const sending = st.want;
+        st.want = null;
+        const updated = await api.rate(m.id, user, sending);
+        if (st.want === null) ds.setValue(updated);
+      }
     } catch (e) {
-      if (seq !== rateSeq.current) return;
-      mine.setValue(previous);
+      st.want = null;
       setActionError(e);
+      mine.reload(); // show what the server kept
+    } finally {
+      st.inFlight = false;
     }
   };
   const remove = async () => {
