@@ -643,6 +643,61 @@ try {
     await shot(page, 'dataset-100k-desktop');
   }
 
+  // --- a table learned from a CSV sample (the file picker), and a two-table schema ------------------
+  {
+    await page.goto(`${BASE}/?type=table`);
+    await page.getByRole('button', { name: 'Learn from a CSV sample' }).click();
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv.text),
+    });
+    await page.getByText('200 rows × ').waitFor();
+    check(true, 'a CSV sample loads from the file picker with a preview');
+    await page.getByLabel('Name', { exact: true }).fill('E2E learned');
+    await page.getByLabel('Rows', { exact: true }).fill('150');
+    const learned = await (await generateAndWatch(page)).done();
+    must(learned.final === 'succeeded', 'the learned table job succeeded');
+    await page.getByRole('link', { name: 'Open dataset' }).click();
+    await page.getByRole('heading', { name: 'E2E learned', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Table data' }).waitFor();
+    check(
+      (await page.locator('figure.chart .legend').filter({ hasText: 'real' }).count()) > 0,
+      'the learned table compares real and synthetic distributions',
+    );
+    check(
+      (await page.getByRole('img', { name: /^Column Shapes: / }).count()) === 1,
+      'the SDMetrics property gauges are drawn',
+    );
+    await shot(page, 'dataset-learned-desktop');
+
+    await page.goto(`${BASE}/?type=table`);
+    await page.getByLabel('Template').selectOption('orders');
+    await page.getByRole('button', { name: 'Use template' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('E2E orders');
+    await page.getByLabel('Rows', { exact: true }).fill('20');
+    const orders = await (await generateAndWatch(page)).done();
+    must(orders.final === 'succeeded', 'the two-table (customers, orders) job succeeded');
+    await page.getByRole('link', { name: 'Open dataset' }).click();
+    await page.getByRole('heading', { name: 'E2E orders', level: 1 }).waitFor();
+    const ordersId = datasetIdFromUrl(page.url());
+    await page.getByRole('button', { name: /^orders \(/ }).click();
+    await page.getByRole('table', { name: 'Table orders' }).waitFor();
+    const ordersCsv = await download(page, 'CSV (orders)');
+    const ordersRows = parseCsv(ordersCsv.text);
+    const info = (await api(`/datasets/${encodeURIComponent(ordersId)}`)).tables.find(
+      (t) => t.name === 'orders',
+    );
+    check(
+      ordersCsv.name === `${ordersId}-orders.csv` && ordersRows.length === info.rows + 1,
+      `the orders table downloads on its own (${ordersCsv.name}, ${ordersRows.length - 1} rows)`,
+    );
+    check(
+      ordersRows[0].includes('customer_id') && ordersRows[0].includes('total'),
+      'the orders CSV has its columns',
+    );
+  }
+
   // --- phone width of the Generate page ---------------------------------------------------------------
   await page.setViewportSize(PHONE);
   await page.goto(`${BASE}/`);
