@@ -21,12 +21,15 @@ namespace {
 // Decode tiles are a whole group (one contiguous stream; in wasm, where the Internet Computer
 // counts wasm instructions, 8 rows also share each activation load). Prefill tiles are rows (a
 // divisor of kQ8Rows, so a tile stays in one group) x tokens; 4 x 3 was the fastest AVX2 shape
-// of those tried on DistilGPT-2 shapes, 1 x 4 widens each weight block once for 4 tokens in wasm.
+// of those tried on DistilGPT-2 shapes. In wasm, where loads and locals count as instructions too,
+// 4 x 4 (each widened weight block serves 4 tokens, each activation load 4 rows) was the fewest
+// counted instructions per prompt token of 1x4, 2x4, 2x6, 4x4, 4x8, 8x4 and 8x8 (~75M -> ~60M at
+// DistilGPT-2 shape).
 constexpr int kDecodeRows = kQ8Rows;
 #if HYV_AVX2
 constexpr int kPrefillRows = 4, kPrefillTokens = 3;
 #else
-constexpr int kPrefillRows = 1, kPrefillTokens = 4;
+constexpr int kPrefillRows = 4, kPrefillTokens = 4;
 #endif
 // Decode streams every weight once; prefetching this far ahead in the group-interleaved stream
 // was best of 1-8 KiB on DistilGPT-2-sized decode (AVX2 path only).
