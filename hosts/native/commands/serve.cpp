@@ -63,6 +63,12 @@ void run(const Flags& f) {
               f.token.empty() ? "" : ("#token=" + f.token).c_str());
   std::printf("  data: %s   web app: %s   jobs at once: %d   stop: Ctrl-C\n", f.data.c_str(),
               server.web_dir().c_str(), f.jobs);
+  if (f.token.empty() && f.host != "127.0.0.1" && f.host != "localhost" && f.host != "::1") {
+    std::fprintf(stderr,
+                 "hyv serve: warning: listening on %s without --token: anyone who can reach this "
+                 "port can start jobs, delete datasets and upload models\n",
+                 f.host.c_str());
+  }
   std::fflush(stdout);
 
   std::thread waiter([&] {

@@ -61,7 +61,8 @@ struct TempFiles {
   std::string dir;  // tmp/<job>-<attempt>
   std::vector<std::unique_ptr<TableFile>> tables;
 
-  ~TempFiles() {
+  ~TempFiles() { clear(); }
+  void clear() {
     tables.clear();
     std::error_code ec;
     std::filesystem::remove_all(blobs.path_of(dir), ec);
@@ -253,6 +254,7 @@ void JobRunner::run(const JobRecord& record) {
     if (j.ok()) studio_.publish_job({j.value(), record.meta});
     return;
   }
+  temp.clear();  // before the job is seen to succeed, so nothing of it is left behind then
   auto j = studio_.queue().succeed(id, dataset_id, Studio::now_ms());
   if (j.ok()) studio_.publish_job({j.value(), record.meta});
 }

@@ -6,6 +6,7 @@ void ResponseCache::invalidate() {
   ++version_;
   std::lock_guard lock(mu_);
   entries_.clear();
+  bytes_ = 0;
 }
 
 std::optional<std::string> ResponseCache::get(const std::string& key, uint64_t version) {
@@ -19,11 +20,17 @@ std::optional<std::string> ResponseCache::get(const std::string& key, uint64_t v
 void ResponseCache::put(const std::string& key, uint64_t version, std::string body) {
   std::lock_guard lock(mu_);
   if (version != version_.load()) return;
-  if (version != entries_version_ || entries_.size() >= kMaxEntries) {
+  if (version != entries_version_ || entries_.size() >= kMaxEntries ||
+      bytes_ + key.size() + body.size() > kMaxBytes) {
     entries_.clear();
+    bytes_ = 0;
     entries_version_ = version;
   }
-  entries_[key] = std::move(body);
+  if (key.size() + body.size() > kMaxBytes) return;
+  auto [it, added] = entries_.try_emplace(key);
+  if (!added) bytes_ -= it->first.size() + it->second.size();
+  bytes_ += key.size() + body.size();
+  it->second = std::move(body);
 }
 
 }  // namespace hyv::studio

@@ -16,7 +16,9 @@ namespace hyv::studio {
 
 class ResponseCache {
  public:
+  // Bounds on what is kept (a client varying the query string must not grow it without end).
   static constexpr size_t kMaxEntries = 4096;
+  static constexpr size_t kMaxBytes = 64u << 20;
 
   uint64_t version() const { return version_.load(); }
   void invalidate();
@@ -30,6 +32,7 @@ class ResponseCache {
   std::mutex mu_;
   uint64_t entries_version_ = 0;
   std::unordered_map<std::string, std::string> entries_;
+  size_t bytes_ = 0;
 };
 
 }  // namespace hyv::studio

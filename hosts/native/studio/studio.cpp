@@ -252,13 +252,14 @@ Status Studio::register_bundled() {
 }
 
 void Studio::start_workers() {
-  if (!runner_) runner_ = std::make_unique<JobRunner>(*this, options_.jobs);
+  if (!runner_ && !stopped_) runner_ = std::make_unique<JobRunner>(*this, options_.jobs);
 }
 
 void Studio::stop() {
-  if (runner_) {
+  // The runner object outlives stop(): request threads may still call wake() or cancel() on it,
+  // which are harmless once its workers are gone.
+  if (runner_ && !stopped_.exchange(true)) {
     runner_->stop();
-    runner_.reset();
     std::lock_guard lock(write_mu_);
     auto jobs = queue_.list();
     auto count = queue_.mark_interrupted_on_startup(now_ms());

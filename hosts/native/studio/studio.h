@@ -16,6 +16,7 @@
 //     manifest are removed, stale uploads (24 h) are removed.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -129,6 +130,7 @@ class Studio {
   std::mutex write_mu_;
   std::map<std::string, std::string> bundled_dirs_;  // model id -> folder
   std::unique_ptr<JobRunner> runner_;
+  std::atomic<bool> stopped_{false};
   int lock_fd_ = -1;  // flock on DATA/hyv.lock: one server per data dir
 };
 
