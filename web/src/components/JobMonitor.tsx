@@ -43,9 +43,13 @@ export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job:
         await new Promise((r) => setTimeout(r, 1000));
       }
     };
+    // The stream ends when the job stops; if it ended early or broke (a restarted server), the
+    // job is polled until it stops.
     readJobEvents(api.jobEventsUrl(id), dispatch, ctl.signal)
-      .then(() => (stopped ? undefined : api.job(id).then((job) => dispatch({ type: 'job', job }))))
-      .catch(() => poll())
+      .then(
+        () => poll(),
+        () => poll(),
+      )
       .catch((e) => {
         if (!stopped) setError(e);
       });
