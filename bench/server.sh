@@ -7,7 +7,7 @@
 #    submitted at once, for N in JOBS_LIST; how many were accepted and succeeded, and the time
 #    until the last one finished. The server runs with --jobs 2 (two at a time, the rest queued).
 # The server, wrk and the client share this machine's cores (pinned to CORES when taskset exists).
-# Environment: BUILD (default build), DATASETS (50), DURATION (10s), JOBS_LIST ("8 16 32"),
+# Environment: BUILD (default build), DATASETS (50), DURATION (10s), JOBS_LIST ("8 16 32 64"),
 # CORES (0,1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 DATASETS=${DATASETS:-50}
 DURATION=${DURATION:-10s}
-JOBS_LIST=${JOBS_LIST:-"8 16 32"}
+JOBS_LIST=${JOBS_LIST:-"8 16 32 64"}
 CORES=${CORES:-0,1}
 PY=/usr/bin/python3
 if [ ! -x "$BUILD/hyv" ]; then
