@@ -68,11 +68,15 @@ const browser = await chromium.launch({
   ],
 });
 
-async function newPage(viewport = DESKTOP) {
+// `expectStatus`: an HTTP status this page is meant to provoke; the browser's console line for
+// it is not counted as an error.
+async function newPage(viewport = DESKTOP, expectStatus = 0) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    if (expectStatus && msg.text().includes(`status of ${expectStatus}`)) return;
+    consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
   page.setDefaultTimeout(30_000);
@@ -280,6 +284,23 @@ try {
     'the text quality gauge is drawn',
   );
   await shot(page, 'dataset-text-desktop');
+
+  // Regenerating from the manifest gives the same bytes.
+  await page.getByRole('button', { name: 'Regenerate' }).click();
+  const regen = page.locator('[data-testid="job-monitor"]');
+  await regen
+    .and(page.locator('[data-state="succeeded"], [data-state="failed"]'))
+    .waitFor({ timeout: JOB_TIMEOUT_MS });
+  await regen.getByRole('link', { name: 'Open dataset' }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith(ids.text));
+  await page.getByRole('heading', { name: 'E2E text', level: 1 }).waitFor();
+  await page.locator('[data-testid="samples"] article').nth(2).waitFor();
+  const again = await download(page, 'TXT');
+  check(
+    again.name !== txt.name && again.text === txt.text,
+    `Regenerate makes a new dataset with identical bytes (${again.name})`,
+  );
+  await api(`/datasets/${encodeURIComponent(datasetIdFromUrl(page.url()))}`, { method: 'DELETE' });
 
   // --- code ---------------------------------------------------------------------------------------
   await page.getByRole('link', { name: 'Generate' }).click();
@@ -696,6 +717,20 @@ try {
       ordersRows[0].includes('customer_id') && ordersRows[0].includes('total'),
       'the orders CSV has its columns',
     );
+  }
+
+  // --- without the token, changes are refused and the page says how to sign in ----------------------
+  {
+    const guest = await newPage(DESKTOP, 401);
+    await guest.page.goto(`${BASE}/datasets/${encodeURIComponent(ids.code)}`);
+    await guest.page.getByRole('radio', { name: '3 stars' }).check();
+    const alert = guest.page.getByRole('alert');
+    await alert.waitFor();
+    check(
+      (await alert.innerText()).includes('#token='),
+      'without the token a rating is refused with a hint to sign in',
+    );
+    await guest.context.close();
   }
 
   // --- phone width of the Generate page ---------------------------------------------------------------
