@@ -15,6 +15,20 @@ namespace hyv::service {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The suite's scratch folders, removed when the test program ends.
+class ScratchDirs : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind(prefix(), 0) == 0) fs::remove_all(entry.path(), ec);
+    }
+  }
+  static std::string prefix() { return "hyv-sqlite-test-" + std::to_string(::getpid()) + "-"; }
+};
+const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new ScratchDirs);
 using studio::SqliteStore;
 
 std::string fresh_db_path() {

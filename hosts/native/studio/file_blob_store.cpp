@@ -32,6 +32,17 @@ struct Fd {
   }
 };
 
+// Blobs live in folders (uploads/, models/, datasets/, tmp/); the data dir's own top-level files
+// (hyv.sqlite and its journal, hyv.lock) are never blobs, so no blob name can reach them.
+Status check_name(std::string_view name) {
+  HYV_RETURN_IF_ERROR(service::validate_blob_name(name));
+  if (name.find('/') == std::string_view::npos) {
+    return Status::Error(StatusCode::kInvalidArgument,
+                         "blob '" + std::string(name) + "': blob names are inside a folder");
+  }
+  return Status::Ok();
+}
+
 std::string parent_of(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
@@ -58,7 +69,7 @@ std::string FileBlobStore::path_of(std::string_view name) const {
 }
 
 Status FileBlobStore::write(std::string_view name, uint64_t offset, std::string_view bytes) {
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(name));
+  HYV_RETURN_IF_ERROR(check_name(name));
   std::string path = path_of(name);
   HYV_RETURN_IF_ERROR(make_parent_dirs(path));
   Fd f{::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644)};
@@ -84,7 +95,7 @@ Status FileBlobStore::write(std::string_view name, uint64_t offset, std::string_
 
 Result<std::string> FileBlobStore::read(std::string_view name, uint64_t offset,
                                         uint64_t max_bytes) const {
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(name));
+  HYV_RETURN_IF_ERROR(check_name(name));
   std::string path = path_of(name);
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) return errno == ENOENT ? not_found(name) : io_error("cannot open", path);
@@ -107,7 +118,7 @@ Result<std::string> FileBlobStore::read(std::string_view name, uint64_t offset,
 }
 
 Result<std::optional<uint64_t>> FileBlobStore::size(std::string_view name) const {
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(name));
+  HYV_RETURN_IF_ERROR(check_name(name));
   std::string path = path_of(name);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
@@ -119,7 +130,7 @@ Result<std::optional<uint64_t>> FileBlobStore::size(std::string_view name) const
 }
 
 Result<std::string> FileBlobStore::sha256(std::string_view name) const {
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(name));
+  HYV_RETURN_IF_ERROR(check_name(name));
   std::string path = path_of(name);
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) return errno == ENOENT ? not_found(name) : io_error("cannot open", path);
@@ -146,8 +157,8 @@ Result<std::string> FileBlobStore::sha256(std::string_view name) const {
 }
 
 Status FileBlobStore::commit(std::string_view from, std::string_view to) {
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(from));
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(to));
+  HYV_RETURN_IF_ERROR(check_name(from));
+  HYV_RETURN_IF_ERROR(check_name(to));
   std::string src = path_of(from), dst = path_of(to);
   {
     Fd f{::open(src.c_str(), O_RDONLY | O_CLOEXEC)};
@@ -162,7 +173,7 @@ Status FileBlobStore::commit(std::string_view from, std::string_view to) {
 }
 
 Status FileBlobStore::remove(std::string_view name) {
-  HYV_RETURN_IF_ERROR(service::validate_blob_name(name));
+  HYV_RETURN_IF_ERROR(check_name(name));
   std::string path = path_of(name);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
     return io_error("cannot remove", path);
@@ -186,7 +197,7 @@ Result<std::vector<std::string>> FileBlobStore::list(std::string_view prefix) co
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     std::string name = it->path().string().substr(root_.size() + 1);
-    if (name.compare(0, prefix.size(), prefix) == 0 && service::validate_blob_name(name).ok()) {
+    if (name.compare(0, prefix.size(), prefix) == 0 && check_name(name).ok()) {
       out.push_back(std::move(name));
     }
   }
