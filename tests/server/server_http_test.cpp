@@ -1,7 +1,7 @@
 // The HTTP layer of `hyv serve`: JSON errors for bad JSON (naming the byte), unknown fields and
 // unknown routes; 413 for bodies over 32 MiB; the bearer token on mutating requests; the web
 // app with its index.html fallback, or a page saying how to build it; event streams whose
-// client went away are noticed; a clean restart keeps everything.
+// client went away are noticed; a restart keeps finished work and clears what a crash leaves.
 #include <set>
 
 #include "studio_fixture.h"
@@ -143,12 +143,19 @@ TEST(ServerHttp, AStreamWhoseClientLeftIsClosed) {
   EXPECT_EQ(t.studio().events().subscribers(), 0u);
 }
 
-TEST(ServerHttp, CleanRestartKeepsEverythingAndInterruptsNothingFinished) {
+TEST(ServerHttp, RestartKeepsFinishedWorkAndClearsLeftovers) {
   TestStudio t;
   auto c = t.client();
   std::string ds = run_job(c, R"({"type":"text","params":{"samples":2,"max_tokens":6}})");
   std::string bytes = download(c, ds, "format=jsonl");
+  // What a crash can leave: a dataset folder committed without its manifest, temp files.
+  fs::create_directories(t.dir() / "data/datasets/ds-orphan");
+  std::ofstream(t.dir() / "data/datasets/ds-orphan/samples.jsonl") << "{}\n";
+  fs::create_directories(t.dir() / "data/tmp/job-x-1");
+  std::ofstream(t.dir() / "data/tmp/job-x-1/samples.jsonl") << "{}\n";
   t.restart();
+  EXPECT_FALSE(fs::exists(t.dir() / "data/datasets/ds-orphan"));
+  EXPECT_TRUE(fs::is_empty(t.dir() / "data/tmp"));
   auto c2 = t.client();
   EXPECT_EQ(download(c2, ds, "format=jsonl"), bytes);
   auto jobs = get_json(c2, "/jobs");
