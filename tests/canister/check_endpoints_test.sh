@@ -28,8 +28,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Exports that are not Candid methods: the IC's entry points, the reactor's _initialize and the
 # WASI shim's output buffer (hosts/wasm/wasi_shim.cpp), which the IC ignores.
-printf '%s\n' canister_init canister_post_upgrade _initialize hyv_output_ptr hyv_output_len \
-  > "$tmp/hidden.txt"
+printf '%s\n' canister_init canister_pre_upgrade canister_post_upgrade _initialize hyv_output_ptr \
+  hyv_output_len > "$tmp/hidden.txt"
 
 "$ic_wasm" "$wasm" check-endpoints --candid "$did" --hidden "$tmp/hidden.txt"
 

@@ -283,6 +283,45 @@ test('after an upgrade models must be loaded again; the uploaded files survive',
   assert.deepEqual(tokensOf(generate(request(), alice)), cli('Hello world, this is').tokens);
 });
 
+test('open sessions survive an upgrade and continue once their model is loaded again', () => {
+  const expected = cli('Hello world, this is');
+  const expectedQ8 = cli('Hello world, this is', { quantize: 'q8' });
+  host.performanceCounter = (reads) => (reads >= 3 ? BIG : 0n); // three passes a call
+  const first = ok(call('generate_start', [request()], alice));
+  const bobs = ok(call('generate_start', [request({ prompt: 'Hello' })], bob));
+  ok(call('model_load', [{ name: 'tiny', quantize: ['q8'] }]));
+  const q8 = ok(call('generate_start', [request()], alice));
+  host.performanceCounter = null;
+  assert.ok(!first.done && !q8.done && !bobs.done);
+  assert.equal(host.upgrade(controller).trap, undefined);
+
+  err(call('generate_continue', [first.session], alice),
+    /session \d+ was saved at an upgrade and waits for model 'tiny' .*weights f32.*model_load/);
+  err(call('generate_continue', [first.session], bob), /no open session/);
+  ok(call('model_load', [{ name: 'tiny', quantize: [] }]));
+  err(call('generate_continue', [q8.session], alice), /waits for model 'tiny' .*weights q8/);
+  const rest = [ok(call('generate_continue', [first.session], alice))];
+  while (!rest.at(-1).done) rest.push(ok(call('generate_continue', [first.session], alice)));
+  assert.deepEqual([...first.tokens, ...tokensOf(rest)], expected.tokens,
+    'no token repeated or lost across the upgrade');
+  assert.equal(rest.map((r) => r.text).join(''), expected.text.slice(first.text.length));
+  assert.equal(rest.at(-1).generated_tokens, 24);
+
+  // A new session after the upgrade gets a fresh id, never a saved one's.
+  const fresh = ok(call('generate_start', [request({ max_tokens: 1 })], alice));
+  assert.ok(fresh.session > q8.session, `id ${fresh.session} reused`);
+  ok(call('model_load', [{ name: 'tiny', quantize: ['q8'] }]));
+  const q8rest = [ok(call('generate_continue', [q8.session], alice))];
+  while (!q8rest.at(-1).done) q8rest.push(ok(call('generate_continue', [q8.session], alice)));
+  assert.deepEqual([...q8.tokens, ...tokensOf(q8rest)], expectedQ8.tokens);
+  ok(call('model_load', [{ name: 'tiny', quantize: [] }]));
+
+  // Saved sessions still expire when idle, and an upgrade with nothing open keeps nothing.
+  host.timeNs += 11n * 60n * 1_000_000_000n;
+  err(call('generate_continue', [bobs.session], bob), /no open session/);
+  assert.equal(host.upgrade(controller).trap, undefined);
+});
+
 host = new IcHost(wasmPath, { controllers: [controller] });
 host.install(controller);
 uploadFolder('tiny');

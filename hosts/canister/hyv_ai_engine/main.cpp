@@ -211,10 +211,21 @@ extern "C" HYV_CANISTER_EXPORT(canister_init) void canister_init() {
   open_store_or_trap();
 }
 
-// Nothing to save before an upgrade: all state is in stable memory already (model_store.h).
+// Models are in stable memory already (model_store.h); open generation sessions are saved as a
+// blob beside them. Failing to save them (no stable memory left) loses the sessions rather than
+// blocking the upgrade. Table jobs are not saved (their generators have no byte form).
+extern "C" HYV_CANISTER_EXPORT(canister_pre_upgrade) void canister_pre_upgrade() {
+  hyv::Status saved = store::store_upgrade_blob(store::save_sessions());
+  if (!saved.ok()) ic0::debug_print("sessions not saved: " + saved.message());
+}
+
 extern "C" HYV_CANISTER_EXPORT(canister_post_upgrade) void canister_post_upgrade() {
   ic0::initialize_runtime();
   open_store_or_trap();  // a store of another layout fails the upgrade instead of being misread
+  std::vector<uint8_t> blob = store::take_upgrade_blob();
+  if (blob.empty()) return;
+  hyv::Status restored = store::restore_saved_sessions(blob);
+  if (!restored.ok()) ic0::debug_print("sessions not restored: " + restored.message());
 }
 
 extern "C" HYV_CANISTER_UPDATE(model_upload_begin) void model_upload_begin() {

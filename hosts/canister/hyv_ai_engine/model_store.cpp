@@ -19,7 +19,11 @@ struct Header {
   uint32_t version;
   uint32_t reserved;
   uint64_t next_id;
+  // The blob canister_pre_upgrade left for canister_post_upgrade (0, 0 when none).
+  uint64_t upgrade_blob_offset;
+  uint64_t upgrade_blob_bytes;
 };
+static_assert(sizeof(Header) <= 64, "the header must fit its 64 bytes");
 
 uint64_t entry_offset(uint32_t slot) {
   return kHeaderBytes + uint64_t{slot} * kEntryBytes;
@@ -122,6 +126,30 @@ std::string hex(std::span<const uint8_t> bytes) {
 }
 
 }  // namespace
+
+Status store_upgrade_blob(std::span<const uint8_t> bytes) {
+  Directory d = load();
+  const uint64_t at = place(d, bytes.size());
+  if (!ic0::stable_ensure(at + bytes.size())) {
+    return Status::Error("stable memory: cannot grow to " + std::to_string(at + bytes.size()) +
+                         " bytes for the upgrade blob");
+  }
+  ic0::stable_write(at, bytes);
+  d.header.upgrade_blob_offset = at;
+  d.header.upgrade_blob_bytes = bytes.size();
+  write_struct(0, d.header);
+  return Status::Ok();
+}
+
+std::vector<uint8_t> take_upgrade_blob() {
+  Header h = read_struct<Header>(0);
+  std::vector<uint8_t> bytes(h.upgrade_blob_bytes);
+  if (!bytes.empty()) ic0::stable_read(h.upgrade_blob_offset, bytes);
+  h.upgrade_blob_offset = 0;
+  h.upgrade_blob_bytes = 0;
+  write_struct(0, h);
+  return bytes;
+}
 
 Status store_open() {
   if (ic0::stable_size_bytes() == 0) {

@@ -1,7 +1,8 @@
 // Models uploaded into stable memory, which survives upgrades (the heap does not).
 //
 // Layout (little-endian, as wasm is; version kLayoutVersion):
-//   [0, 64)             Header: magic "HYVMODL1", layout version, next upload id
+//   [0, 64)             Header: magic "HYVMODL1", layout version, next upload id, and where the
+//                       upgrade blob is (offset, bytes; 0, 0 when none)
 //   [64, 64 + 64*256)   Directory: kMaxEntries entries of 256 bytes (Entry, zero = free)
 //   [32768, 32768+16*32) Uploaders: principals controllers authorised (uploaders.h)
 //   [65536, 131072)     Reserved for `ic-wasm instrument --start-page 1 --page-limit 1`, which
@@ -63,6 +64,11 @@ struct ModelInfo {
 
 // Writes the header when stable memory is empty; checks it otherwise.
 Status store_open();
+// What canister_pre_upgrade saves for canister_post_upgrade (the open sessions), placed in free
+// space after the models; take_upgrade_blob() returns it (empty when none) and forgets it, so the
+// space is free again for uploads.
+Status store_upgrade_blob(std::span<const uint8_t> bytes);
+std::vector<uint8_t> take_upgrade_blob();
 Result<uint64_t> upload_begin(std::string_view name, uint64_t total_bytes,
                               std::span<const uint8_t> sha256, uint64_t now_ns);
 // Bytes at `offset` may overlap what was received (a resent chunk: the overlap is ignored) but may

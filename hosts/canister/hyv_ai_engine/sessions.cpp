@@ -5,6 +5,7 @@
 #include <map>
 
 #include "hyv/ic0/api.h"
+#include "saved_sessions.h"
 
 namespace hyv::canister {
 namespace {
@@ -21,6 +22,8 @@ struct Session {
 struct Table {
   uint64_t next_id = 1;
   std::map<uint64_t, Session> sessions;
+  // Saved at an upgrade, waiting for their model to be loaded again (saved_sessions.h).
+  std::map<uint64_t, SavedSession> saved;
 };
 
 Table& table() {
@@ -28,11 +31,39 @@ Table& table() {
   return *t;
 }
 
-void expire_idle(uint64_t now_ns) {
-  auto& s = table().sessions;
-  for (auto it = s.begin(); it != s.end();) {
-    it = now_ns - it->second.last_used_ns > kSessionIdleNs ? s.erase(it) : std::next(it);
+template <typename Map>
+void expire(Map& m, uint64_t now_ns) {
+  for (auto it = m.begin(); it != m.end();) {
+    it = now_ns - it->second.last_used_ns > kSessionIdleNs ? m.erase(it) : std::next(it);
   }
+}
+
+void expire_idle(uint64_t now_ns) {
+  expire(table().sessions, now_ns);
+  expire(table().saved, now_ns);
+}
+
+// A saved session whose model is loaded again (same sha256 and weights) becomes a live one.
+Status revive(uint64_t id, const SavedSession& saved) {
+  std::shared_ptr<const LoadedModelEntry> model = find_loaded(saved.params.model);
+  if (model == nullptr || model->sha256_hex != saved.model_sha256 ||
+      model->weights != saved.weights) {
+    return Status::Error("session " + std::to_string(id) +
+                         " was saved at an upgrade and waits for model '" + saved.params.model +
+                         "' (sha256 " + saved.model_sha256 + ", weights " + saved.weights +
+                         "): load it with model_load to continue");
+  }
+  Result<engine::GenerationSession> restored =
+      engine::GenerationSession::restore(model->model.model, model->model.tokenizer, saved.state);
+  if (!restored.ok()) return restored.status().with_context("saved session");
+  Session& s = table().sessions[id];
+  s.owner = saved.owner;
+  s.model = std::move(model);
+  s.params = saved.params;
+  s.prompt_tokens = saved.prompt_tokens;
+  s.last_used_ns = saved.last_used_ns;
+  s.session = std::move(restored.value());
+  return Status::Ok();
 }
 
 Status check_params(const GenerateParams& p) {
@@ -134,6 +165,7 @@ Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, Genera
   if (model == nullptr) return not_loaded(params.model);
   int open = 0;
   for (const auto& [id, s] : table().sessions) open += s.owner == caller ? 1 : 0;
+  for (const auto& [id, s] : table().saved) open += s.owner == caller ? 1 : 0;
   if (open >= kMaxSessionsPerCaller) {
     return Status::Error("you have " + std::to_string(open) +
                          " open sessions, the most allowed: finish them or wait until they expire");
@@ -173,14 +205,49 @@ Result<GenerateOutput> generate_query(GenerateParams params) {
 Result<GenerateOutput> generate_continue(const std::vector<uint8_t>& caller, uint64_t session,
                                          uint64_t now_ns) {
   expire_idle(now_ns);
+  if (auto saved = table().saved.find(session);
+      saved != table().saved.end() && saved->second.owner == caller) {
+    if (Status st = revive(session, saved->second); !st.ok()) return st;
+    table().saved.erase(saved);
+  }
   auto it = table().sessions.find(session);
   // Another caller's session reads as unknown too: ids reveal nothing about others' sessions.
   if (it == table().sessions.end() || it->second.owner != caller) {
     return Status::Error("no open session " + std::to_string(session) +
-                         " of yours (finished, expired after 10 minutes idle, lost at an "
-                         "upgrade, or never started)");
+                         " of yours (finished, expired after 10 minutes idle, or never "
+                         "started)");
   }
   return run_step(session, it->second, now_ns);
+}
+
+std::vector<uint8_t> save_sessions() {
+  SavedSessions all;
+  all.next_id = table().next_id;
+  for (const auto& [id, s] : table().sessions) {
+    SavedSession x;
+    x.id = id;
+    x.owner = s.owner;
+    x.model_sha256 = s.model->sha256_hex;
+    x.weights = s.model->weights;
+    x.params = s.params;
+    x.prompt_tokens = s.prompt_tokens;
+    x.last_used_ns = s.last_used_ns;
+    x.state = s.session.serialize();
+    all.sessions.push_back(std::move(x));
+  }
+  for (const auto& [id, s] : table().saved) all.sessions.push_back(s);
+  return encode_saved_sessions(all);
+}
+
+Status restore_saved_sessions(std::span<const uint8_t> bytes) {
+  Result<SavedSessions> all = decode_saved_sessions(bytes);
+  if (!all.ok()) return all.status();
+  table().next_id = std::max(table().next_id, all.value().next_id);
+  for (SavedSession& s : all.value().sessions) {
+    const uint64_t id = s.id;
+    table().saved[id] = std::move(s);
+  }
+  return Status::Ok();
 }
 
 }  // namespace hyv::canister

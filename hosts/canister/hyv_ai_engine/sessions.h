@@ -1,11 +1,13 @@
-// Generation sessions on the heap (lost at an upgrade), keyed by id and owned by the principal
-// that started them. Each update call runs GenerationSession::step while another forward pass
-// surely fits in the IC's 40B instructions per update call (CallBudget), so a generation, and a
-// long prompt's prefill, spans as many calls as it needs with no token repeated or lost.
+// Generation sessions on the heap (saved to stable memory at an upgrade), keyed by id and owned by
+// the principal that started them. Each update call runs GenerationSession::step while another
+// forward pass surely fits in the IC's 40B instructions per update call (CallBudget), so a
+// generation, and a long prompt's prefill, spans as many calls as it needs with no token repeated
+// or lost.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,5 +78,11 @@ Result<GenerateOutput> generate_continue(const std::vector<uint8_t>& caller, uin
 // budget runs out first the reply has done = false and finish_reason kQueryBudgetReason.
 inline constexpr const char* kQueryBudgetReason = "query_budget";
 Result<GenerateOutput> generate_query(GenerateParams params);
+
+// Every open session as bytes (saved_sessions.h), for canister_pre_upgrade; and back, for
+// canister_post_upgrade: they wait until their model is loaded again, then generate_continue
+// goes on where they stopped.
+std::vector<uint8_t> save_sessions();
+Status restore_saved_sessions(std::span<const uint8_t> bytes);
 
 }  // namespace hyv::canister
