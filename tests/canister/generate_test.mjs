@@ -44,6 +44,7 @@ const METHODS = {
   generate_start: [[Request], GenerateResult],
   generate_continue: [[IDL.Nat64], GenerateResult],
   generate_query: [[Request], GenerateResult],
+  model_delete: [[IDL.Text], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
 };
 
 const controller = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
@@ -137,6 +138,29 @@ test('model_load parses the uploaded folder and returns the safetensors sha256',
   assert.equal(m.sha256, sha(readFileSync(`${folder}/model.safetensors`)).toString('hex'));
   assert.equal(m.weights, 'f32');
   assert.equal(m.parameters, BigInt(cli('a', { maxTokens: 1 }).model.parameters));
+});
+
+test('a model too large for the heap is an Err before anything is loaded', () => {
+  // A safetensors header that claims 2 billion f32 weights (8 GB; 4 GB as q8) over no data.
+  const header = Buffer.from(JSON.stringify({
+    'transformer.wte.weight': { dtype: 'F32', shape: [2000000000], data_offsets: [0, 8000000000] },
+  }));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  const files = {
+    'config.json': readFileSync(`${folder}/config.json`), 'model.safetensors': Buffer.concat([length, header]),
+    'vocab.json': readFileSync(`${folder}/vocab.json`), 'merges.txt': readFileSync(`${folder}/merges.txt`),
+  };
+  for (const [file, data] of Object.entries(files)) {
+    const id = ok(call('model_upload_begin', [{ name: `huge.${file}`, total_bytes: BigInt(data.length), sha256: [...sha(data)] }]));
+    ok(call('model_upload_chunk', [{ id, offset: 0n, bytes: [...data] }]));
+    ok(call('model_upload_finish', [id]));
+  }
+  const heap = host.heapBytes();
+  err(call('model_load', [{ name: 'huge', quantize: [] }]), /model 'huge' needs about 76\d\d MiB of heap to load and \d+ MiB are left of the canister's 3072 MiB: load it with quantize = "q8", or a smaller model/);
+  err(call('model_load', [{ name: 'huge', quantize: ['q8'] }]), /needs about 38\d\d MiB/);
+  assert.equal(host.heapBytes(), heap, 'the refused load allocated nothing');
+  for (const file of Object.keys(files)) ok(call('model_delete', [`huge.${file}`]));
 });
 
 test('greedy generation across several calls equals the native CLI token for token', () => {

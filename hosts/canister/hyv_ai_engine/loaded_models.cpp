@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "heap_check.h"
 #include "model_store.h"
 
 namespace hyv::canister {
@@ -56,6 +57,23 @@ Result<std::shared_ptr<const LoadedModelEntry>> model_load(std::string_view name
                          "model.safetensors': upload the model folder's files as "
                          "<model>.config.json, <model>.model.safetensors, <model>.vocab.json, "
                          "<model>.merges.txt");
+  }
+  // The header first (its length, then up to 1 MiB of JSON), to refuse a model that cannot fit.
+  Result<std::vector<uint8_t>> head =
+      model_read_range(prefix + "model.safetensors", 0, 8 + (1 << 20));
+  if (!head.ok()) return head.status();
+  Result<uint64_t> elements = safetensors_elements(head.value());
+  if (!elements.ok()) return elements.status().with_context("model '" + std::string(name) + "'");
+  uint64_t file_bytes = 0;
+  for (const ModelInfo& m : all) {
+    if (m.name.starts_with(prefix)) file_bytes += m.total_bytes;
+  }
+  const uint64_t heap_in_use = uint64_t{__builtin_wasm_memory_size(0)} * 65536;
+  if (Status st =
+          check_heap(std::string(name), heap_in_use,
+                     load_heap_bytes(file_bytes, elements.value(), type == engine::WeightType::q8));
+      !st.ok()) {
+    return st;
   }
   Result<std::vector<uint8_t>> config = model_read(prefix + "config.json");
   if (!config.ok()) return config.status();

@@ -288,6 +288,11 @@ Status model_delete(std::string_view name) {
 }
 
 Result<std::vector<uint8_t>> model_read(std::string_view name) {
+  return model_read_range(name, 0, UINT64_MAX);
+}
+
+Result<std::vector<uint8_t>> model_read_range(std::string_view name, uint64_t offset,
+                                              uint64_t size) {
   Directory d = load();
   int slot = find_by_name(d, name);
   if (slot < 0) return Status::Error("no model named '" + std::string(name) + "' was uploaded");
@@ -295,8 +300,9 @@ Result<std::vector<uint8_t>> model_read(std::string_view name) {
   if (e.state != EntryState::Complete) {
     return Status::Error("model '" + std::string(name) + "' is still uploading: finish it first");
   }
-  std::vector<uint8_t> bytes(e.total_bytes);
-  ic0::stable_read(e.data_offset, bytes);
+  const uint64_t begin = std::min(offset, e.total_bytes);
+  std::vector<uint8_t> bytes(std::min(size, e.total_bytes - begin));
+  ic0::stable_read(e.data_offset + begin, bytes);
   return bytes;
 }
 

@@ -80,5 +80,8 @@ Status model_delete(std::string_view name);
 // A complete model's bytes, copied from stable memory into the heap; Err when the name is unknown
 // or still uploading.
 Result<std::vector<uint8_t>> model_read(std::string_view name);
+// Bytes [offset, offset + size) of it, cut at its end.
+Result<std::vector<uint8_t>> model_read_range(std::string_view name, uint64_t offset,
+                                              uint64_t size);
 
 }  // namespace hyv::canister
