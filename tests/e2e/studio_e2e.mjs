@@ -500,6 +500,38 @@ try {
     .filter((id) => ours.has(id));
   check(apiOrder.join() === before.join(), 'the library shows the server rank order');
   await shot(page, 'library-desktop');
+  {
+    const listed = () =>
+      page
+        .getByTestId('library-list')
+        .locator('li')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-dataset-id')));
+    // Waits until the page lists exactly what the API gives for the same filter.
+    const shows = async (query, what) => {
+      const expected = (await api(`/datasets?${query}`)).datasets.map((d) => d.manifest.id);
+      let got = [];
+      for (let i = 0; i < 100 && got.join() !== expected.join(); i++) {
+        await page.waitForTimeout(100);
+        got = await listed();
+      }
+      check(got.join() === expected.join(), `${what} (${got.length} shown)`);
+      return got;
+    };
+    await page.getByLabel('Search').fill('E2E co');
+    const found = await shows('q=E2E%20co', 'searching by name lists what the API finds');
+    check(found.join() === ids.code, 'searching "E2E co" finds the code dataset alone');
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Type').selectOption('table'); // while the cleared search is pending
+    const tables = await shows('type=table', 'the type filter lists what the API gives');
+    check(
+      tables.includes(ids.table) && !tables.includes(ids.text),
+      'the type filter keeps only tables',
+    );
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Minimum quality').selectOption('0.9');
+    await shows('min_quality=0.9', 'the quality filter lists what the API gives');
+    await page.getByLabel('Minimum quality').selectOption('0');
+  }
   const [top, , bottom] = before;
   const rankOf = async (id) => (await api(`/datasets/${encodeURIComponent(id)}`)).rank;
   const ranksBefore = { top: await rankOf(top), bottom: await rankOf(bottom) };
@@ -585,9 +617,15 @@ try {
   const rerated = await api(`/datasets/${bottom}`);
   check(rerated.ratings.count === users, 're-rating replaces the earlier rating');
   await page.reload();
-  await page.getByRole('radio', { name: '4 stars' }).waitFor();
   check(
-    await page.getByRole('radio', { name: '4 stars' }).isChecked(),
+    await page
+      .waitForFunction(() => document.querySelector('input[aria-label="4 stars"]')?.checked, null, {
+        timeout: 10_000,
+      })
+      .then(
+        () => true,
+        () => false,
+      ),
     'the page remembers this user’s rating',
   );
 

@@ -1,6 +1,6 @@
 // Library: every dataset, best rank first (the server's order), with search and filters kept in
 // the URL so a filtered view can be bookmarked.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import type { DataType } from '../api/types';
@@ -19,10 +19,14 @@ export function LibraryPage() {
   const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
 
+  // From the latest parameters: the debounced search must not undo a filter chosen meanwhile.
+  const latest = useRef(params);
+  latest.current = params;
   const update = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
+    const next = new URLSearchParams(latest.current);
     if (value) next.set(key, value);
     else next.delete(key);
+    latest.current = next;
     setParams(next, { replace: true });
   };
 
