@@ -45,6 +45,26 @@ export function LibraryPage() {
   );
   const datasets = list.value?.datasets ?? [];
 
+  // Registered models, plus the generators of table datasets ("schema", learned models) and
+  // models since deleted, as they appear in listings.
+  const [seenModels, setSeenModels] = useState<string[]>([]);
+  useEffect(() => {
+    const ids = datasets.map((d) => d.manifest.model?.id).filter((id): id is string => !!id);
+    setSeenModels((prev) =>
+      ids.every((id) => prev.includes(id)) ? prev : [...new Set([...prev, ...ids])],
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [list.value]);
+  const registered = models.value?.models ?? [];
+  const modelChoices = [
+    ...registered.map((m) => ({ id: m.id, label: m.name || m.id })),
+    ...seenModels
+      .filter((id) => !registered.some((m) => m.id === id))
+      .map((id) => ({ id, label: id })),
+  ];
+  if (model && !modelChoices.some((m) => m.id === model))
+    modelChoices.push({ id: model, label: model });
+
   return (
     <>
       <h1>Library</h1>
@@ -81,9 +101,9 @@ export function LibraryPage() {
             onChange={(e) => update('model', e.target.value)}
           >
             <option value="">All models</option>
-            {(models.value?.models ?? []).map((m) => (
+            {modelChoices.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.name || m.id}
+                {m.label}
               </option>
             ))}
           </select>
