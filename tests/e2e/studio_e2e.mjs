@@ -232,6 +232,25 @@ try {
   );
   check(!page.url().includes('token='), 'the token is removed from the address bar');
   await shot(page, 'generate-text-desktop');
+  await page.keyboard.press('Tab');
+  check(
+    (await page.evaluate(() => document.activeElement?.textContent)) === 'Skip to content',
+    'the first Tab reaches the skip link',
+  );
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Library' })
+    .click();
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  check(
+    await page.evaluate(() => document.activeElement?.tagName === 'H1'),
+    'after navigation, focus is on the new page heading',
+  );
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Generate' })
+    .click();
+  await page.getByRole('heading', { name: 'Generate', level: 1 }).waitFor();
 
   // --- text ---------------------------------------------------------------------------------------
   const text = await generateTextLike(page, 'text', {
@@ -303,7 +322,10 @@ try {
   await api(`/datasets/${encodeURIComponent(datasetIdFromUrl(page.url()))}`, { method: 'DELETE' });
 
   // --- code ---------------------------------------------------------------------------------------
-  await page.getByRole('link', { name: 'Generate' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Generate' })
+    .click();
   const code = await generateTextLike(page, 'code', {
     name: 'E2E code',
     prompt: 'def add(a, b):',
@@ -341,7 +363,10 @@ try {
   await shot(page, 'dataset-code-desktop');
 
   // --- cancel ---------------------------------------------------------------------------------------
-  await page.getByRole('link', { name: 'Generate' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Generate' })
+    .click();
   await page.getByRole('button', { name: 'Text', exact: true }).click();
   await page.getByLabel('Name', { exact: true }).fill('E2E cancelled');
   await page.getByLabel('Samples', { exact: true }).fill('1000');
@@ -437,7 +462,10 @@ try {
 
   // --- models: upload in chunks, make default, delete -----------------------------------------------
   if (MODEL_DIR) {
-    await page.getByRole('link', { name: 'Models' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Models' })
+      .click();
     await page.locator('[data-testid="model-list"] li').first().waitFor();
     const files = readdirSync(MODEL_DIR).map((f) => join(MODEL_DIR, f));
     await page.getByLabel('Files').setInputFiles(files);
