@@ -8,8 +8,10 @@
 //   decode_instructions_per_token: (a call making 1 + N tokens - a call making 1) / N;
 //   tokens_per_call: new tokens of one generate_start with no token limit but the context's, and
 //     that call's instructions (the canister stops when another forward pass might not fit 40B);
-//   tokens_per_query: the same for generate_query (5B).
+//   tokens_per_query: the same for generate_query (5B);
+//   after_last_pass_instructions: what that call ran after the canister's last counter read.
 // --no-full-call skips the last (it runs ~40B instructions, tens of seconds in Node).
+// --costs ic counts with the replica's cost table instead of ic-wasm's (tests/canister/ic_costs.mjs).
 import { IDL } from '@dfinity/candid';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -25,6 +27,7 @@ const { values: opt } = parseArgs({
     'prompt-tokens': { type: 'string', default: '128' },
     'decode-tokens': { type: 'string', default: '32' },
     'no-full-call': { type: 'boolean', default: false },
+    costs: { type: 'string', default: 'ic-wasm' },
   },
 });
 if (!opt.model) throw new Error('usage: canister.mjs --model DIR [--weights f32|q8] [--wasm W]');
@@ -51,7 +54,7 @@ const METHODS = {
 };
 
 const me = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
-const host = new IcHost(opt.wasm, { controllers: [me] });
+const host = new IcHost(opt.wasm, { controllers: [me], costs: opt.costs });
 host.install(me);
 
 function call(method, arg) {
@@ -114,7 +117,7 @@ const made = decode.reply.generated_tokens;
 const decodePerToken = Number(decode.instructions - short.instructions) / (made - 1);
 
 const out = {
-  label: opt.label ?? opt.model, weights: loaded.weights, parameters: Number(loaded.parameters),
+  label: opt.label ?? opt.model, costs: opt.costs, weights: loaded.weights, parameters: Number(loaded.parameters),
   wasm_bytes: statSync(opt.wasm).size, load_instructions: Number(loadInstructions),
   heap_bytes: heapBytes, context,
   prompt_tokens: long.reply.prompt_tokens, prompt_instructions_per_token: Math.round(promptPerToken),
@@ -131,7 +134,16 @@ const out = {
   out.query_instructions = Number(host.lastInstructions);
 }
 if (!opt['no-full-call']) {
+  // The counter as the canister last read it (after its last forward pass): what the reply and
+  // the rest of the call cost after that is what kReplyReserveInstructions must cover.
+  let lastRead = 0n;
+  host.performanceCounter = (reads, counted) => {
+    lastRead = counted;
+    return counted;
+  };
   const full = start('Hello', Math.min(4096, context - short.reply.prompt_tokens));
+  host.performanceCounter = null;
+  out.after_last_pass_instructions = Number(full.instructions - lastRead);
   out.tokens_per_call = full.reply.tokens.length;
   out.full_call_finish = full.reply.finish_reason || 'budget';
   out.full_call_instructions = Number(full.instructions);

@@ -23,6 +23,7 @@
 // per call so it is deterministic), canister_inspect_message.
 import { readFileSync } from 'node:fs';
 import { instrumentForCounting, kCounterExport } from './instruction_counting.mjs';
+import { instrumentWithIcCosts, systemApiCost } from './ic_costs.mjs';
 
 export const ANONYMOUS = Uint8Array.of(4);
 const PAGE = 65536;
@@ -82,13 +83,18 @@ export class IcHost {
   // count: run the module instrumented (false: performance_counter is 0 and nothing is limited).
   // limits: instructions per message kind, LIMITS unless given.
   // trace: profiling only (bench/canister_profile.mjs), see instrumentForCounting.
+  // costs: 'ic-wasm' (ic-wasm instrument's table) or 'ic' (the replica's table, ic_costs.mjs,
+  // with system API calls charged too).
   constructor(wasmPath, { controllers = [], maxStablePages = 1n << 20n, count = true,
-                          limits = {}, trace = null } = {}) {
+                          limits = {}, trace = null, costs = 'ic-wasm' } = {}) {
     this.maxStablePages = maxStablePages;
     const bytes = readFileSync(wasmPath);
     this.counting = count;
     this.limits = { ...LIMITS, ...limits };
-    this.moduleBytes = count ? instrumentForCounting(bytes, trace) : bytes;
+    this.costs = costs;
+    if (!count) this.moduleBytes = bytes;
+    else if (costs === 'ic') this.moduleBytes = instrumentWithIcCosts(bytes);
+    else this.moduleBytes = instrumentForCounting(bytes, trace);
     this.module = new WebAssembly.Module(this.moduleBytes);
     this.controllers = controllers.map((c) => Uint8Array.from(c));
     this.stable = new StableMemory();
@@ -290,6 +296,21 @@ export class IcHost {
         throw new Trap(text(src, size));
       },
     };
+    if (this.counting && this.costs === 'ic') {
+      // Which argument is a byte count, per system API call (the replica charges per byte).
+      const sizeArg = { msg_arg_data_copy: 2, msg_caller_copy: 2, canister_self_copy: 2,
+        msg_reply_data_append: 1, msg_reject: 1, is_controller: 1, stable64_read: 2,
+        stable64_write: 2, debug_print: 1, trap: 1 };
+      for (const [name, fn] of Object.entries(ic0)) {
+        ic0[name] = (...args) => {
+          if (host.instance) {
+            const bytes = sizeArg[name] === undefined ? 0 : Number(args[sizeArg[name]]);
+            host.instance.exports[kCounterExport].value += systemApiCost(name, bytes);
+          }
+          return fn(...args);
+        };
+      }
+    }
     return new WebAssembly.Instance(this.module, { ic0 });
   }
 }

@@ -78,4 +78,15 @@ const qover = limited.query('burn_query', u64(iterations(25_000_000)), me);
 assert.match(qover.trap ?? '', /instruction limit exceeded/, 'queries have their own limit');
 assert.deepEqual(limited.upgrade(me), {}, 'an instrumented canister upgrades');
 assert.deepEqual(lpeek(), [0n, 2n]);
+
+// The replica's cost table (ic_costs.mjs, our own metering pass): on integer code, where its costs
+// and ic-wasm's agree, it must count what ic-wasm counts; it limits messages the same way.
+const ic = new IcHost(wasmPath, { controllers: [me], costs: 'ic', limits: { update: 50_000_000n } });
+ic.install(me);
+const icSmall = burned(ic.update('burn', u64(100_000), me));
+const drift = Math.abs(Number(icSmall - small)) / Number(small);
+assert.ok(drift < 0.001, `IC-table count ${icSmall} vs ic-wasm ${small}`);
+assert.match(ic.update('burn', u64(iterations(60_000_000)), me).trap ?? '', /instruction limit/);
+assert.deepEqual(ic.upgrade(me), {});
+assert.deepEqual(counters(ic.query('peek', new Uint8Array(0), me)), [0n, 1n]);
 console.log('ic_host: ok');

@@ -21,7 +21,8 @@ namespace hyv::canister {
 inline constexpr uint64_t kUpdateInstructionLimit = 40'000'000'000;
 inline constexpr uint64_t kQueryInstructionLimit = 5'000'000'000;
 // Kept for what follows the last forward pass: detokenizing, the reply's Candid encoding, the
-// session table. Measured well under 0.01B with the test host's counting (docs/benchmarks.md).
+// session table. Measured ~0.001B for a 253-token reply (bench/canister.mjs,
+// after_last_pass_instructions); the rest is margin for what the test host does not count.
 inline constexpr uint64_t kReplyReserveInstructions = 200'000'000;
 
 // Decides after each forward pass whether another one surely fits: the costliest pass of this
