@@ -194,7 +194,7 @@ Result<GenerateOutput> generate_query(GenerateParams params) {
   CallBudget call_budget(kQueryInstructionLimit);
   engine::StepBudget budget;
   budget.exhausted = [&call_budget] { return call_budget.exhausted(); };
-  budget.prefill_chunk_tokens = kPrefillChunkTokens;
+  budget.prefill_chunk_tokens = kQueryPrefillChunkTokens;
   Result<engine::StepOutput> out = s.session.step(budget, nullptr);
   if (!out.ok()) return out.status();
   GenerateOutput r = output_of(0, s, std::move(out.value()));

@@ -40,6 +40,9 @@ class CallBudget {
 };
 // Prompt tokens per forward pass of the prefill, so a long prompt spreads over calls.
 inline constexpr int kPrefillChunkTokens = 64;
+// Smaller in a query: its 5B hold only a few 64-token passes of a DistilGPT-2-size f32 model
+// (~7.5B each), and the budget can only stop between passes.
+inline constexpr int kQueryPrefillChunkTokens = 16;
 inline constexpr int kMaxSessionsPerCaller = 4;
 inline constexpr int kMaxSessions = 256;
 inline constexpr uint64_t kSessionIdleNs = uint64_t{10} * 60 * 1'000'000'000;  // 10 minutes

@@ -152,13 +152,34 @@ Status start_copula(Job& job) {
 }
 
 // One batch of rows: false when the job is complete.
+// Rows generated so far, all tables together (a schema's child rows count too).
+uint64_t rows_generated(const Job& job) {
+  if (!job.generator) return job.rows_done;
+  uint64_t n = 0;
+  for (size_t t = 0; t < job.generator->schema().tables.size(); ++t) {
+    n += job.generator->rows_written(static_cast<int>(t));
+  }
+  return n;
+}
+
+// Rows for the next batch: at most `limit`, and no more than the page has room for at the
+// bytes per row seen so far, so wide rows cannot push a reply past the IC's 2 MiB.
+uint64_t batch_rows(const Job& job, uint64_t limit) {
+  const uint64_t rows = rows_generated(job);
+  const uint64_t flushed = job.writer->bytes_flushed();
+  if (rows == 0 || flushed == 0 || job.page.size() >= kTablePageBytes) return limit;
+  const uint64_t per_row = std::max<uint64_t>(1, flushed / rows);
+  return std::clamp<uint64_t>((kTablePageBytes - job.page.size()) / per_row, 1, limit);
+}
+
 Status run_batch(Job& job) {
   if (job.generator) {
-    HYV_RETURN_IF_ERROR(job.generator->step(job.rows_per_step));
+    HYV_RETURN_IF_ERROR(job.generator->step(batch_rows(job, job.rows_per_step)));
     job.finished = job.generator->done();
     return Status::Ok();
   }
-  const uint64_t end = std::min(*job.params.rows, job.rows_done + kRowsPerStepPlain);
+  const uint64_t end =
+      std::min(*job.params.rows, job.rows_done + batch_rows(job, kRowsPerStepPlain));
   for (; job.rows_done < end; ++job.rows_done) {
     HYV_RETURN_IF_ERROR(job.sampler->next_row(job.row));
     HYV_RETURN_IF_ERROR(job.writer->write_row(job.row));
