@@ -1,163 +1,18 @@
 // One dataset: its content (samples, code or a table grid), quality report charts, manifest,
 // downloads, the user's star rating, regenerate and delete.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
-import type { Cell, Dataset, DownloadFormat, Job } from '../api/types';
-import { CodeBlock } from '../components/CodeBlock';
-import { CorrelationCharts, DistributionChart, ScoreGauge } from '../components/Charts';
+import type { DownloadFormat, Job } from '../api/types';
 import { DataGrid } from '../components/DataGrid';
 import { ErrorBox } from '../components/ErrorBox';
 import { JobMonitor } from '../components/JobMonitor';
 import { StarRating } from '../components/StarRating';
 import { formatBytes, formatCount, formatDecimal, formatScore, formatTime } from '../lib/format';
-import {
-  columnScores,
-  datetimeColumns,
-  qualityCharts,
-  qualityGauges,
-  textStats,
-} from '../lib/quality';
 import { getUserId } from '../lib/storage';
+import { Quality } from './dataset/Quality';
+import { Samples } from './dataset/Samples';
 import { useAsync } from '../lib/useAsync';
-
-const SAMPLE_PAGE = 50;
-
-function Samples({ dataset }: { dataset: Dataset }) {
-  const table = dataset.tables[0];
-  const [shown, setShown] = useState(SAMPLE_PAGE);
-  const [rows, setRows] = useState<Cell[][]>([]);
-  const [columns, setColumns] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const id = dataset.manifest.id;
-  useEffect(() => {
-    if (!table || rows.length >= Math.min(shown, table.rows)) return;
-    let live = true;
-    api.rows(id, table.name, rows.length, shown - rows.length).then(
-      (p) => {
-        if (!live) return;
-        setColumns(p.columns);
-        setRows((r) => r.concat(p.rows));
-      },
-      (e) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, table, shown, rows.length]);
-  if (!table) return <p className="muted">This dataset has no samples.</p>;
-  const iPrompt = columns.indexOf('prompt');
-  const iText = columns.indexOf('text');
-  const code = dataset.manifest.type === 'code';
-  return (
-    <>
-      <ErrorBox error={error} />
-      <div className="samples" data-testid="samples">
-        {rows.map((r, n) => {
-          const prompt = iPrompt >= 0 ? String(r[iPrompt] ?? '') : '';
-          const text = iText >= 0 ? String(r[iText] ?? '') : '';
-          return (
-            <article className="sample" key={n} aria-label={`Sample ${n + 1}`}>
-              <span className="muted">Sample {n + 1}</span>
-              {code ? (
-                <CodeBlock code={text} label={`Sample ${n + 1}`} />
-              ) : (
-                // The text holds the whole sample, prompt included; the prompt part is shown bold.
-                <pre>
-                  {prompt && text.startsWith(prompt) ? (
-                    <>
-                      <span className="prompt">{prompt}</span>
-                      {text.slice(prompt.length)}
-                    </>
-                  ) : (
-                    text
-                  )}
-                </pre>
-              )}
-            </article>
-          );
-        })}
-      </div>
-      {rows.length < table.rows && (
-        <button
-          type="button"
-          onClick={() => setShown((s) => s + SAMPLE_PAGE)}
-          style={{ marginTop: '0.5rem' }}
-        >
-          Show more ({formatCount(table.rows - rows.length)} left)
-        </button>
-      )}
-    </>
-  );
-}
-
-function Quality({ dataset }: { dataset: Dataset }) {
-  const m = dataset.manifest;
-  const gauges = useMemo(() => qualityGauges(m.type, m.quality), [m]);
-  const charts = useMemo(() => qualityCharts(m.quality), [m]);
-  const stats = useMemo(() => textStats(m.quality), [m]);
-  const scores = useMemo(() => columnScores(m.quality), [m]);
-  const dates = useMemo(() => datetimeColumns(m), [m]);
-  if (!m.quality) return <p className="muted">No quality report for this dataset.</p>;
-  return (
-    <>
-      <div className="gauges">
-        {gauges.map((g) => (
-          <ScoreGauge key={g.label} label={g.label} score={g.score} />
-        ))}
-      </div>
-      {stats.length > 0 && (
-        <dl className="kv">
-          {stats.map((s) => (
-            <div key={s.label} style={{ display: 'contents' }}>
-              <dt>{s.label}</dt>
-              <dd>{s.value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
-      {charts && charts.columns.length > 0 && (
-        <>
-          <h3>Column distributions</h3>
-          <div className="charts">
-            {charts.columns.map((c) => (
-              <DistributionChart key={c.name} chart={c} dates={dates.has(c.name)} />
-            ))}
-          </div>
-        </>
-      )}
-      {charts?.correlation && charts.correlation.columns.length > 1 && (
-        <>
-          <h3>Correlations</h3>
-          <CorrelationCharts chart={charts.correlation} />
-        </>
-      )}
-      {scores.length > 0 && (
-        <details>
-          <summary>Column shape scores</summary>
-          <table className="simple">
-            <thead>
-              <tr>
-                <th>Column</th>
-                <th>Metric</th>
-                <th>Score</th>
-              </tr>
-            </thead>
-            <tbody>
-              {scores.map((s) => (
-                <tr key={s.column}>
-                  <td>{s.column}</td>
-                  <td>{s.metric}</td>
-                  <td>{formatScore(s.score)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      )}
-    </>
-  );
-}
 
 function formatsFor(type: string): DownloadFormat[] {
   return type === 'table' ? ['csv', 'json', 'jsonl'] : ['txt', 'jsonl', 'json', 'csv'];
