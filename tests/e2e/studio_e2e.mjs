@@ -314,12 +314,23 @@ try {
   await page.waitForURL((u) => !u.pathname.endsWith(ids.text));
   await page.getByRole('heading', { name: 'E2E text', level: 1 }).waitFor();
   await page.locator('[data-testid="samples"] article').nth(2).waitFor();
+  const copy = datasetIdFromUrl(page.url());
+  await page.locator(`a[href*="/datasets/${copy}/download"]`).first().waitFor();
   const again = await download(page, 'TXT');
   check(
     again.name !== txt.name && again.text === txt.text,
     `Regenerate makes a new dataset with identical bytes (${again.name})`,
   );
-  await api(`/datasets/${encodeURIComponent(datasetIdFromUrl(page.url()))}`, { method: 'DELETE' });
+  const copyId = copy;
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  const gone = await fetch(`${BASE}/api/v1/datasets/${encodeURIComponent(copyId)}`);
+  check(gone.status === 404, 'Delete on the dataset page removes it and returns to the library');
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Generate' })
+    .click();
 
   // --- code ---------------------------------------------------------------------------------------
   await page
@@ -509,6 +520,37 @@ try {
       !(await api('/models')).models.some((m) => m.id === 'e2e-upload'),
       'the uploaded model is deleted',
     );
+
+    // A folder whose weights are not a model is refused at the end, and the page says which file.
+    const broken = await newPage(DESKTOP, 400);
+    await signIn(broken.page);
+    await broken.page.goto(`${BASE}/models`);
+    const asBuffer = (name) => ({
+      name,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(join(MODEL_DIR, name)),
+    });
+    await broken.page.getByLabel('Files').setInputFiles([
+      asBuffer('config.json'),
+      asBuffer('tokenizer.json'),
+      {
+        name: 'model.safetensors',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.alloc(3 * 1024 * 1024, 7),
+      },
+    ]);
+    await broken.page.getByLabel('Model id').fill('e2e-broken');
+    await broken.page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const alert = broken.page.getByRole('alert');
+    await alert.waitFor({ timeout: 60_000 });
+    const message = await alert.innerText();
+    check(
+      message.includes('model.safetensors'),
+      `a broken model is refused, naming the file: ${message.slice(0, 120)}`,
+    );
+    const left = await api('/models');
+    check(!left.models.some((m) => m.id === 'e2e-broken'), 'the broken model is not registered');
+    await broken.context.close();
   }
 
   // --- library and ratings --------------------------------------------------------------------------
@@ -782,6 +824,89 @@ try {
     check(
       ordersRows[0].includes('customer_id') && ordersRows[0].includes('total'),
       'the orders CSV has its columns',
+    );
+  }
+
+  // --- a schema the server refuses: its message reaches the page -------------------------------------
+  {
+    const bad = await newPage(DESKTOP, 400);
+    await signIn(bad.page);
+    await bad.page.getByRole('button', { name: 'Table', exact: true }).click();
+    await bad.page.getByLabel('Schema (JSON)').fill(
+      JSON.stringify({
+        tables: [{ name: 't', columns: [{ name: 'x', type: 'formula', formula: 'nope + 1' }] }],
+      }),
+    );
+    check(
+      (await bad.page.getByTestId('schema-check').innerText()).includes('Valid schema'),
+      'a formula naming an unknown column passes the inline check (only the server knows)',
+    );
+    await bad.page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const shown = bad.page.getByRole('alert').filter({ hasText: 'nope' });
+    await shown.waitFor({ timeout: 60_000 });
+    check(
+      true,
+      `the server's refusal is shown: ${(await shown.first().innerText()).slice(0, 120)}`,
+    );
+    await bad.context.close();
+  }
+
+  // --- a table of more than 100k rows is fetched a page at a time ---------------------------------------
+  {
+    const schema = {
+      tables: [
+        {
+          name: 'wide',
+          columns: [
+            { name: 'n', type: 'id' },
+            { name: 'v', type: 'integer', min: 0, max: 9 },
+          ],
+        },
+      ],
+    };
+    let state = await api('/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        type: 'table',
+        name: 'E2E 120k',
+        params: { mode: 'schema', schema, rows: 120000, seed: '2' },
+      }),
+    });
+    const deadline = Date.now() + JOB_TIMEOUT_MS;
+    while (
+      !['succeeded', 'failed', 'cancelled', 'interrupted'].includes(state.state) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 250));
+      state = await api(`/jobs/${state.id}`);
+    }
+    must(state.state === 'succeeded', `the 120k-row job succeeded (${state.state})`);
+    await page.goto(`${BASE}/datasets/${encodeURIComponent(state.dataset_id)}`);
+    const grid = page.getByRole('table', { name: 'Table wide' });
+    await grid.waitFor();
+    check(
+      (await page.locator('.datagrid .footer').innerText()).includes('Page 1 of 120'),
+      'the grid pages 120,000 rows 1,000 at a time',
+    );
+    await page.getByRole('button', { name: 'Last page' }).click();
+    await page.getByText('Page 120 of 120').waitFor();
+    const firstCell = grid.locator('[role="row"][aria-rowindex="119002"] [role="cell"]').nth(1);
+    await firstCell.waitFor();
+    check(
+      (await firstCell.innerText()) === '119001',
+      'the last page starts at row 119,001 (the id column agrees)',
+    );
+    await grid.getByRole('button', { name: /^v/ }).click();
+    await grid.getByRole('button', { name: /^v/ }).click();
+    const top = await grid
+      .locator('[role="row"][aria-rowindex="119002"] [role="cell"]')
+      .nth(2)
+      .innerText();
+    check(
+      top === '9' &&
+        (await page.locator('.datagrid .footer').innerText()).includes('sorted within this page'),
+      'sorting a page of a large table says it sorts that page',
     );
   }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { BrowserRouter, Link, NavLink, Route, Routes, useLocation } from 'react-router';
+import { BrowserRouter, Link, NavLink, Route, Routes, useLocation, useParams } from 'react-router';
 import { api } from './api/client';
 import { DatasetPage } from './pages/DatasetPage';
 import { GeneratePage } from './pages/GeneratePage';
@@ -58,6 +58,13 @@ function FocusOnNavigate() {
   return null;
 }
 
+// A fresh page per dataset, so nothing of the previous one (its rows, a regenerate job) lingers
+// while the next one loads.
+function DatasetRoute() {
+  const { id = '' } = useParams();
+  return <DatasetPage key={id} />;
+}
+
 function NotFound() {
   return (
     <>
@@ -83,7 +90,7 @@ export function App() {
           <Route path="/" element={<GeneratePage />} />
           <Route path="/library" element={<LibraryPage />} />
           <Route path="/models" element={<ModelsPage />} />
-          <Route path="/datasets/:id" element={<DatasetPage />} />
+          <Route path="/datasets/:id" element={<DatasetRoute />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

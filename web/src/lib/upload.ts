@@ -127,15 +127,13 @@ export async function uploadModel(
         }
       }
     }
-    onProgress({ phase: 'finishing', bytesDone: bytesTotal, bytesTotal });
-    const model = await client.finishUpload(upload.id);
-    onProgress({ phase: 'done', bytesDone: bytesTotal, bytesTotal });
-    return model;
   } catch (err) {
-    // A failed finish already removed the upload on the server; otherwise drop the partial files.
-    if (!(err instanceof ApiError && err.status === 404)) {
-      await client.deleteUpload(upload.id).catch(() => undefined);
-    }
+    await client.deleteUpload(upload.id).catch(() => undefined); // drop the partial files
     throw err;
   }
+  // A failed finish removes the upload on the server itself.
+  onProgress({ phase: 'finishing', bytesDone: bytesTotal, bytesTotal });
+  const model = await client.finishUpload(upload.id);
+  onProgress({ phase: 'done', bytesDone: bytesTotal, bytesTotal });
+  return model;
 }
