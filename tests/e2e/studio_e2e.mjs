@@ -383,6 +383,19 @@ try {
   await page.getByLabel('Samples', { exact: true }).fill('1000');
   await page.getByLabel('Max tokens').fill('1024');
   const big = await generateAndWatch(page, 'cancelled');
+  // While it runs, the token count and the live text grow.
+  const tokensShown = async () =>
+    Number((/([\d,]+) tokens/.exec(await big.mon.innerText())?.[1] ?? '0').replace(/,/g, ''));
+  await big.mon.locator('[data-testid="live-text"]').waitFor({ timeout: 60_000 });
+  const t1 = await tokensShown();
+  const chars1 = (await big.mon.locator('[data-testid="live-text"]').innerText()).length;
+  await page.waitForTimeout(500);
+  const t2 = await tokensShown();
+  const chars2 = (await big.mon.locator('[data-testid="live-text"]').innerText()).length;
+  check(
+    (await big.mon.getAttribute('data-state')) === 'running' && t2 > t1 && chars2 > chars1,
+    `a running job streams its progress and text (${t1} -> ${t2} tokens, ${chars1} -> ${chars2} characters in 0.5 s)`,
+  );
   await big.mon.getByRole('button', { name: 'Cancel' }).click();
   const cancelled = await big.done();
   check(cancelled.final === 'cancelled', `Cancel stops a job (final state ${cancelled.final})`);
