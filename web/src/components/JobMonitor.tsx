@@ -11,6 +11,9 @@ import { formatCount, formatDuration } from '../lib/format';
 import { ErrorBox } from './ErrorBox';
 import { ProgressBar } from './ProgressBar';
 
+// Samples shown while they are written: re-rendering hundreds on every token would stall the page.
+const LIVE_SAMPLES = 6;
+
 type Action = JobEvent | { type: 'reset'; job: Job };
 
 function reducer(s: LiveJob, a: Action): LiveJob {
@@ -137,12 +140,21 @@ export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job:
       </div>
       {live.texts.length > 0 && (
         <div className="live" aria-label="Text as it is written" data-testid="live-text">
-          {live.texts.map((t, i) => (
-            <div className="sample" key={i}>
-              <span className="muted">Sample {i + 1}</span>
-              <pre>{t}</pre>
-            </div>
-          ))}
+          {live.texts.length > LIVE_SAMPLES && (
+            <p className="muted">
+              The last {LIVE_SAMPLES} of {formatCount(live.texts.length)} samples; open the dataset
+              for all of them.
+            </p>
+          )}
+          {live.texts.slice(-LIVE_SAMPLES).map((t, i, shown) => {
+            const n = live.texts.length - shown.length + i;
+            return (
+              <div className="sample" key={n}>
+                <span className="muted">Sample {n + 1}</span>
+                <pre>{t}</pre>
+              </div>
+            );
+          })}
         </div>
       )}
     </section>
