@@ -6,6 +6,7 @@
 // error. Screenshots of every page (desktop, and phone width) go to the output folder.
 //
 // Usage: node tests/e2e/studio_e2e.mjs --url http://127.0.0.1:PORT --token T --out DIR --model-dir DIR
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -491,8 +492,15 @@ try {
       .getByRole('link', { name: 'Models' })
       .click();
     await page.locator('[data-testid="model-list"] li').first().waitFor();
-    const files = readdirSync(MODEL_DIR).map((f) => join(MODEL_DIR, f));
-    await page.getByLabel('Files').setInputFiles(files);
+    // The whole folder, as a user picks it (it also holds files that are not part of a model).
+    await page.getByLabel('…or a whole folder').setInputFiles(MODEL_DIR);
+    const listedFiles = await page.locator('form ul.muted li').allInnerTexts();
+    const modelFiles = readdirSync(MODEL_DIR).filter((f) => f !== 'training.json');
+    check(
+      modelFiles.every((f) => listedFiles.some((l) => l.startsWith(`${f} — `))) &&
+        listedFiles.some((l) => l.includes('Ignored') && l.includes('training.json')),
+      `the folder's model files are taken and the rest ignored (${listedFiles.length} lines)`,
+    );
     await page.getByLabel('Model id').fill('e2e-upload');
     await page.getByLabel('Name', { exact: true }).fill('E2E upload');
     await page.getByLabel('Data type').selectOption('code');
@@ -507,9 +515,15 @@ try {
     check(true, 'a model folder uploads through the chunked upload API');
     const uploaded = await api('/models/e2e-upload');
     const original = readFileSync(join(MODEL_DIR, 'model.safetensors'));
+    const digest = (bytes) => createHash('sha256').update(bytes).digest('hex');
+    const sent = uploaded.files.map((f) => `${f.name}:${f.size}:${f.sha256}`).sort();
+    const onDisk = modelFiles
+      .map((f) => readFileSync(join(MODEL_DIR, f)))
+      .map((b, i) => `${modelFiles[i]}:${b.length}:${digest(b)}`)
+      .sort();
     check(
-      uploaded.size_bytes >= original.length,
-      `the uploaded model is registered (${uploaded.size_bytes} bytes)`,
+      uploaded.sha256 === digest(original) && sent.join() === onDisk.join(),
+      `the uploaded model's files arrived intact through 2 MiB chunks (sha256 ${uploaded.sha256.slice(0, 12)}…)`,
     );
     await shot(page, 'models-desktop');
     await card.getByRole('button', { name: 'Make default' }).click();

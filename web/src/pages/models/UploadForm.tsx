@@ -77,6 +77,20 @@ export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
           </span>
         </div>
         <div className="field">
+          <label htmlFor={`${uid}-folder`}>…or a whole folder</label>
+          <input
+            id={`${uid}-folder`}
+            type="file"
+            // Chromium, Firefox and Safari all take a folder with this (non-standard) attribute.
+            {...{ webkitdirectory: '' }}
+            onChange={(e) => {
+              const picked = Array.from(e.target.files ?? []);
+              // Only the folder's own files: a nested folder's config.json is not this model's.
+              setFiles(picked.filter((f) => f.webkitRelativePath.split('/').length <= 2));
+            }}
+          />
+        </div>
+        <div className="field">
           <label htmlFor={`${uid}-id`}>Model id</label>
           <input
             id={`${uid}-id`}
