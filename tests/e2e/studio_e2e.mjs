@@ -69,14 +69,15 @@ const browser = await chromium.launch({
   ],
 });
 
-// `expectStatus`: an HTTP status this page is meant to provoke; the browser's console line for
-// it is not counted as an error.
-async function newPage(viewport = DESKTOP, expectStatus = 0) {
+// `expected`: console text of an error this page is meant to provoke (an HTTP status such as 401,
+// or a network failure); the browser's console line for it is not counted as an error.
+async function newPage(viewport = DESKTOP, expected = 0) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
+  const allowed = typeof expected === 'number' ? `status of ${expected}` : expected;
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    if (expectStatus && msg.text().includes(`status of ${expectStatus}`)) return;
+    if (expected && msg.text().includes(allowed)) return;
     consoleErrors.push(`${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
@@ -547,6 +548,29 @@ try {
       !(await api('/models')).models.some((m) => m.id === 'e2e-upload'),
       'the uploaded model is deleted',
     );
+
+    // A chunk lost on the network is sent again from what the server has, and the upload completes.
+    const flaky = await newPage(DESKTOP, 'net::ERR_FAILED');
+    await signIn(flaky.page);
+    let lost = 0;
+    await flaky.page.route(/\/files\/model\.safetensors\?offset=2097152$/, (route) =>
+      lost++ === 0 ? route.abort('failed') : route.continue(),
+    );
+    await flaky.page.goto(`${BASE}/models`);
+    await flaky.page.getByLabel('…or a whole folder').setInputFiles(MODEL_DIR);
+    await flaky.page.getByLabel('Model id').fill('e2e-resumed');
+    await flaky.page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await flaky.page
+      .getByRole('status')
+      .filter({ hasText: 'Model e2e-resumed is ready' })
+      .waitFor({ timeout: 120_000 });
+    const resumed = await api('/models/e2e-resumed');
+    check(
+      lost === 2 && resumed.sha256 === digest(original),
+      `an upload survives a lost chunk and resumes (${lost} tries of that chunk, sha256 matches)`,
+    );
+    await api('/models/e2e-resumed', { method: 'DELETE' });
+    await flaky.context.close();
 
     // A folder whose weights are not a model is refused at the end, and the page says which file.
     const broken = await newPage(DESKTOP, 400);
