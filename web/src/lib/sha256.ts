@@ -1,6 +1,7 @@
 // SHA-256 of files for model uploads. crypto.subtle does the work where the page is a secure
-// context (localhost, https); elsewhere (a LAN address over http) crypto.subtle is missing, so an
-// incremental FIPS 180-4 implementation hashes the file chunk by chunk, which also keeps memory flat.
+// context (localhost, https); elsewhere (a LAN address over http) crypto.subtle is missing, and for
+// very large files it would need the whole file in memory, so an incremental FIPS 180-4
+// implementation hashes those chunk by chunk.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -107,6 +108,9 @@ export interface ByteSource {
 }
 
 const HASH_CHUNK_BYTES = 8 * 1024 * 1024;
+// crypto.subtle hashes only whole buffers: past this size the file is hashed chunk by chunk
+// instead, so a multi-gigabyte model is never held in memory at once.
+export const SUBTLE_MAX_BYTES = 512 * 1024 * 1024;
 
 // The file's sha256 as lowercase hex; onProgress gets the bytes hashed so far.
 export async function sha256File(
@@ -114,7 +118,7 @@ export async function sha256File(
   onProgress?: (bytes: number) => void,
   subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null,
 ): Promise<string> {
-  if (subtle) {
+  if (subtle && file.size <= SUBTLE_MAX_BYTES) {
     const digest = await subtle.digest('SHA-256', await file.slice(0, file.size).arrayBuffer());
     onProgress?.(file.size);
     return toHex(digest);
