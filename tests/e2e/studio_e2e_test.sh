@@ -28,6 +28,7 @@ cleanup() {
   rm -rf "$data" "$log"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 token="e2e-$RANDOM$RANDOM"
