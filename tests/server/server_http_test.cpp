@@ -31,6 +31,22 @@ TEST(ServerHttp, HealthAndBundledModels) {
   expect_error(c.Get((kApi + "/models/nope").c_str()), 404, "not_found");
 }
 
+// Debian's httplib would answer a browser with brotli at its slowest setting (seconds for a big
+// table); the server offers it only the cheaper encodings.
+TEST(ServerHttp, BrowsersGetGzipNotBrotli) {
+  TestStudio t;
+  auto c = t.client();
+  c.set_decompress(false);
+  auto r = c.Get((kApi + "/models").c_str(), {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Encoding"), "gzip");
+  auto br_only = c.Get((kApi + "/models").c_str(), {{"Accept-Encoding", "br"}});
+  ASSERT_TRUE(br_only);
+  EXPECT_EQ(br_only->get_header_value("Content-Encoding"), "");
+  EXPECT_EQ(br_only->body.front(), '{');
+}
+
 TEST(ServerHttp, BadJsonNamesTheProblem) {
   TestStudio t;
   auto c = t.client();
