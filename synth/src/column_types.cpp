@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "hyv/synth/cell_values.h"
+#include "hyv/synth/semantic_column.h"
 
 namespace hyv::synth {
 namespace {
@@ -141,9 +142,22 @@ bool key_like(std::string_view v) {
   return v.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
+// Unique semantic columns stay unique when sampled; the sdtype says so to SDV-only readers.
+void set_semantic(std::string type, std::string locale, ColumnInfo* info) {
+  info->semantic = std::move(type);
+  info->semantic_locale = std::move(locale);
+  info->sdtype = info->values > 1 && info->distinct == info->values ? Sdtype::id : Sdtype::text;
+  info->missing_tokens.clear();
+}
+
 void classify_text(const Counts& counts, ColumnInfo* info) {
   uint64_t n = info->values;
   uint64_t d = counts.size();
+  if (auto match = detect_semantic(counts, n)) {
+    set_semantic(std::move(match->type), std::move(match->locale), info);
+    info->reason = std::move(match->reason);
+    return;
+  }
   if (d <= std::max<uint64_t>(20, n / 2) && d <= kMaxCategories) {
     info->sdtype = Sdtype::categorical;
     info->reason = std::to_string(d) + " distinct values";
@@ -207,7 +221,17 @@ std::string cell_where(const CsvTable& table, size_t col, size_t row) {
 Status apply_override(const CsvTable& table, size_t col, const ColumnOverride& o,
                       ColumnInfo* info) {
   info->from_metadata = true;
-  if (o.sdtype && *o.sdtype != info->sdtype) {
+  if (!o.semantic.empty()) {
+    set_semantic(
+        o.semantic,
+        info->semantic_locale.empty() ? std::string(kDefaultSemanticLocale) : info->semantic_locale,
+        info);
+    info->reason = "set by the metadata";
+    return Status::Ok();
+  }
+  if (o.sdtype && (*o.sdtype != info->sdtype || !info->semantic.empty())) {
+    info->semantic.clear();
+    info->semantic_locale.clear();
     Sdtype want = *o.sdtype;
     uint64_t missing;
     Counts counts = distinct_counts(table.columns[col], &missing);

@@ -444,6 +444,13 @@ Result<CopulaModel> fit_copula(const CsvTable& table, std::span<const ColumnInfo
       ColumnModel& m = model.columns[c];
       m.name = info.name;
       m.sdtype = info.sdtype;
+      if (!info.semantic.empty()) {
+        // Only the type and the gaps are kept: values are re-generated, never learned.
+        m.semantic = info.semantic;
+        m.semantic_locale = info.semantic_locale;
+        m.missing_rate = static_cast<double>(info.missing) / static_cast<double>(table.rows());
+        continue;
+      }
       if (info.values == 0 && (is_continuous(info.sdtype) || info.sdtype == Sdtype::id)) {
         m.sdtype = Sdtype::categorical;  // every value missing: nothing to model but the gap
       }

@@ -3,9 +3,11 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "hyv/synth/copula_model.h"
+#include "hyv/synth/semantic_column.h"
 #include "linalg.h"
 
 namespace hyv::synth {
@@ -30,10 +32,17 @@ void write_column(Writer& w, const ColumnModel& c) {
   key(w, "name");
   string(w, c.name);
   key(w, "sdtype");
-  string(w, sdtype_name(c.sdtype));
+  string(w, c.is_semantic() ? "semantic" : sdtype_name(c.sdtype));
   key(w, "missing_rate");
   w.Double(c.missing_rate);
-  if (is_continuous(c.sdtype)) {
+  if (c.is_semantic()) {
+    key(w, "semantic_type");
+    string(w, c.semantic);
+    key(w, "locale");
+    string(w, c.semantic_locale);
+    key(w, "unique");
+    w.Bool(c.sdtype == Sdtype::id);
+  } else if (is_continuous(c.sdtype)) {
     if (c.sdtype == Sdtype::numerical) {
       key(w, "integer");
       w.Bool(c.integer);
@@ -173,18 +182,32 @@ struct Reader {
   }
 };
 
+bool read_semantic(Reader& r, const rapidjson::Value& v, const std::string& path, ColumnModel* c) {
+  bool unique = false;
+  if (!r.text(v, "semantic_type", path, &c->semantic) ||
+      !r.text(v, "locale", path, &c->semantic_locale) || !r.flag(v, "unique", path, &unique)) {
+    return false;
+  }
+  auto generator = SemanticGenerator::create(c->semantic, c->semantic_locale);
+  if (!generator.ok()) return r.fail(path + ": " + generator.status().message());
+  c->semantic = generator.value().type();
+  c->sdtype = unique ? Sdtype::id : Sdtype::text;
+  return true;
+}
+
 bool read_column(Reader& r, const rapidjson::Value& v, const std::string& path, ColumnModel* c) {
   std::string sdtype;
   if (!r.text(v, "name", path, &c->name) || !r.text(v, "sdtype", path, &sdtype) ||
       !r.number(v, "missing_rate", path, &c->missing_rate)) {
     return false;
   }
-  auto t = parse_sdtype(sdtype);
-  if (!t) return r.fail(path + ".sdtype: unknown sdtype \"" + sdtype + "\"");
-  c->sdtype = *t;
   if (!(c->missing_rate >= 0 && c->missing_rate <= 1)) {
     return r.fail(path + ".missing_rate must be within [0, 1]");
   }
+  if (sdtype == "semantic") return read_semantic(r, v, path, c);
+  auto t = parse_sdtype(sdtype);
+  if (!t) return r.fail(path + ".sdtype: unknown sdtype \"" + sdtype + "\"");
+  c->sdtype = *t;
   if (is_continuous(c->sdtype)) {
     double decimals = 0, frac = 0;
     if (c->sdtype == Sdtype::numerical) {
@@ -306,7 +329,9 @@ std::string copula_model_json(const CopulaModel& model) {
   key(w, "format");
   string(w, kCopulaFormat);
   key(w, "version");
-  w.Int(kCopulaVersion);
+  bool semantic = std::any_of(model.columns.begin(), model.columns.end(),
+                              [](const ColumnModel& c) { return c.is_semantic(); });
+  w.Int(semantic ? kCopulaVersionSemantic : kCopulaVersion);
   key(w, "training_rows");
   w.Uint64(model.training_rows);
   key(w, "columns");
@@ -352,10 +377,11 @@ Result<CopulaModel> parse_copula_model(std::string_view json, std::string_view s
                          "\"); make one with `hyv fit DATA.csv -o MODEL.json`");
   }
   if (!r.number(doc, "version", "model", &version)) return r.error;
-  if (version != kCopulaVersion) {
+  if (version != kCopulaVersion && version != kCopulaVersionSemantic) {
     return Status::Error(r.where + ": model version " + std::to_string(static_cast<int>(version)) +
-                         " is not supported (this build reads version " +
-                         std::to_string(kCopulaVersion) + "); refit with this hyv");
+                         " is not supported (this build reads versions " +
+                         std::to_string(kCopulaVersion) + " and " +
+                         std::to_string(kCopulaVersionSemantic) + "); refit with this hyv");
   }
   CopulaModel model;
   if (!r.number(doc, "training_rows", "model", &rows)) return r.error;

@@ -4,9 +4,12 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <unordered_set>
 
 #include "hyv/synth/cell_values.h"
 #include "hyv/synth/normal_math.h"
+#include "hyv/synth/semantic_column.h"
 #include "linalg.h"
 
 namespace hyv::synth {
@@ -86,6 +89,12 @@ struct CopulaSampler::Plan {
     std::vector<std::string> id_alphabets;  // one per varying position
     std::vector<double> word_cumulative;    // text: running sum of word weights
     std::vector<bool> truthy;               // boolean: which spellings mean true
+    // semantic: the generator; for unique columns the values given so far (a repeat is drawn
+    // again, then numbered), so memory grows with the rows of such columns only.
+    std::optional<SemanticGenerator> semantic;
+    bool semantic_unique = false;
+    std::unordered_set<std::string> seen;
+    uint64_t repeats = 0;
   };
   std::string id_chars;
   std::vector<Column> cols;
@@ -298,6 +307,13 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
     s->names_.push_back(m.name);
     Plan::Column& pc = p.cols[c];
     if (m.in_copula()) pc.latent = static_cast<int>(p.d++);
+    if (m.is_semantic()) {
+      auto g = SemanticGenerator::create(m.semantic, m.semantic_locale);
+      if (!g.ok()) return g.status().with_context("column \"" + m.name + "\"");
+      pc.semantic = std::move(g).value();
+      pc.semantic_unique = m.sdtype == Sdtype::id;
+      continue;
+    }
     if (m.sdtype == Sdtype::boolean) {
       for (const auto& c : m.categories) {
         std::string l(trim_blanks(c));
@@ -341,7 +357,7 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
       HYV_RETURN_IF_ERROR(resolve_category(m, w, &pc));
     } else {
       return Status::Error("--where on \"" + w.column + "\": conditions on " +
-                           std::string(sdtype_name(m.sdtype)) +
+                           std::string(m.is_semantic() ? "semantic" : sdtype_name(m.sdtype)) +
                            " columns are not supported (only numerical, datetime, categorical "
                            "and boolean)");
     }
@@ -506,6 +522,7 @@ bool CopulaSampler::try_row(std::span<Value> row) {
   for (size_t c = 0; c < model_.columns.size(); ++c) {
     const ColumnModel& m = model_.columns[c];
     const Plan::Column& pc = p.cols[c];
+    if (m.is_semantic()) continue;  // drawn once the row is accepted (write_semantic)
     Value& out = row[c];
     double missing_draw = open_uniform(rng_);
     bool missing = !pc.never_missing && missing_draw < m.missing_rate;
@@ -603,6 +620,35 @@ void CopulaSampler::write_id(size_t column, std::string& text) {
   }
 }
 
+// After the row is accepted, so rejected rows neither use up unique values nor change the draws.
+void CopulaSampler::write_semantic(std::span<Value> row) {
+  constexpr int kRedraws = 16;
+  for (size_t c = 0; c < model_.columns.size(); ++c) {
+    const ColumnModel& m = model_.columns[c];
+    if (!m.is_semantic()) continue;
+    Plan::Column& pc = plan_->cols[c];
+    if (open_uniform(rng_) < m.missing_rate) {
+      row[c].set_null();
+      continue;
+    }
+    std::string& text = row[c].mutable_string();
+    pc.semantic->generate(rng_, text);
+    if (!pc.semantic_unique) continue;
+    for (int k = 0; k < kRedraws && pc.seen.count(text); ++k) {
+      text.clear();
+      pc.semantic->generate(rng_, text);
+    }
+    if (pc.seen.count(text)) {
+      const std::string drawn = text;
+      do {
+        text = drawn;
+        pc.semantic->disambiguate(text, ++pc.repeats);
+      } while (pc.seen.count(text));
+    }
+    pc.seen.insert(text);
+  }
+}
+
 void CopulaSampler::write_text(size_t column, std::string& text) {
   const ColumnModel& m = model_.columns[column];
   const Plan::Column& pc = plan_->cols[column];
@@ -633,6 +679,7 @@ Status CopulaSampler::next_row(std::span<Value> row) {
   for (uint64_t attempt = 0; attempt < kMaxTriesPerRow; ++attempt) {
     ++tries_;
     if (try_row(row)) {
+      write_semantic(row);
       ++rows_;
       return Status::Ok();
     }

@@ -5,6 +5,8 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "hyv/synth/semantic_column.h"
+
 namespace hyv::synth {
 
 Result<std::vector<ColumnOverride>> parse_table_metadata(std::string_view json,
@@ -33,10 +35,14 @@ Result<std::vector<ColumnOverride>> parse_table_metadata(std::string_view json,
       if (!col["sdtype"].IsString()) return Status::Error(field + ".sdtype: expected a string");
       std::string_view name(col["sdtype"].GetString(), col["sdtype"].GetStringLength());
       o.sdtype = parse_sdtype(name);
-      if (!o.sdtype) {
+      o.semantic = std::string(canonical_semantic_type(name));
+      if (!o.sdtype && o.semantic.empty()) {
+        std::string semantic;
+        for (std::string_view t : semantic_type_names()) semantic += ", " + std::string(t);
         return Status::Error(field + ".sdtype: \"" + std::string(name) +
                              "\" is not one of numerical, categorical, datetime, boolean, id, "
-                             "text");
+                             "text or a semantic (PII) sdtype" +
+                             semantic);
       }
     }
     for (const char* key : {"datetime_format", "format"}) {
@@ -67,10 +73,15 @@ Result<std::vector<ColumnOverride>> parse_table_metadata(std::string_view json,
     for (auto& o : out) {
       if (o.name == key) {
         found = true;
-        if (!o.sdtype) o.sdtype = Sdtype::id;
+        if (!o.sdtype && o.semantic.empty()) o.sdtype = Sdtype::id;
       }
     }
-    if (!found) out.push_back(ColumnOverride{key, Sdtype::id, {}, {}});
+    if (!found) {
+      ColumnOverride o;
+      o.name = key;
+      o.sdtype = Sdtype::id;
+      out.push_back(std::move(o));
+    }
   }
   return out;
 }
@@ -88,9 +99,13 @@ std::string table_metadata_json(std::span<const ColumnInfo> columns) {
     w.Key(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
     w.StartObject();
     w.Key("sdtype");
-    std::string_view t = sdtype_name(c.sdtype);
+    std::string_view t = c.semantic.empty() ? sdtype_name(c.sdtype) : c.semantic;
     w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
-    if (c.sdtype == Sdtype::numerical) {
+    if (!c.semantic.empty()) {
+      w.Key("pii");  // SDV's flag: anonymized, not learned
+      w.Bool(true);
+    }
+    if (c.sdtype == Sdtype::numerical && c.semantic.empty()) {
       w.Key("computer_representation");
       w.String(c.integer ? "Int64" : "Float");
     }

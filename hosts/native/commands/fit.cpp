@@ -52,6 +52,10 @@ std::string number_text(const synth::ColumnModel& c, double v) {
 
 std::string details(const synth::ColumnModel& c) {
   using synth::Sdtype;
+  if (c.is_semantic()) {
+    return c.semantic + " from locale " + c.semantic_locale +
+           (c.sdtype == Sdtype::id ? ", unique" : "") + "; no training value kept";
+  }
   if (synth::is_continuous(c.sdtype)) {
     std::string s = c.sdtype == Sdtype::datetime ? c.datetime_format + ", "
                     : c.integer                  ? "integer, "
@@ -85,8 +89,9 @@ void print_types(const std::vector<synth::ColumnInfo>& types, const synth::Copul
     const auto& c = model.columns[i];
     char missing[16];
     std::snprintf(missing, sizeof missing, "%5.1f%%", 100 * c.missing_rate);
-    out += pad(t.name, width) + pad(std::string(synth::sdtype_name(c.sdtype)), 13) +
-           pad(missing, 9) + details(c) + "\n" + pad("", width + 22) + "(" + t.reason + ")\n";
+    std::string type = c.is_semantic() ? "semantic" : std::string(synth::sdtype_name(c.sdtype));
+    out += pad(t.name, width) + pad(type, 13) + pad(missing, 9) + details(c) + "\n" +
+           pad("", width + 22) + "(" + t.reason + ")\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);

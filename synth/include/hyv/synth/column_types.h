@@ -13,7 +13,11 @@
 //      looks like a key (id, *_id, *Id, key, uuid) -> id.
 //   4. every value parses with one of known_datetime_formats() -> datetime (first format that
 //      fits all; month/day before day/month)
-//   5. other text, with d distinct values among n:
+//   5. other text: when at least 90% of the values look like one semantic (PII-like) type --
+//      first names, e-mails, phone numbers, ... (semantic_column.h) -> `semantic` is set to the
+//      type, and sdtype is id when the values are unique, text otherwise (so code that knows only
+//      SDV's sdtypes treats the column as a key or as free text, which it does not score);
+//   6. other text, with d distinct values among n:
 //      d <= max(20, n/2) and d <= 1000                   -> categorical
 //      n > 20 and every value distinct, no blanks inside, at most 64 bytes -> id
 //      otherwise                                          -> text
@@ -64,6 +68,9 @@ struct ColumnInfo {
   // datetime
   std::string datetime_format;
   int frac_digits = 0;  // digits of %f
+  // semantic: the type name (semantic_column.h), empty for other columns; its locale.
+  std::string semantic;
+  std::string semantic_locale;
 };
 
 // What a user may fix per column (SDV metadata keys).
@@ -72,6 +79,7 @@ struct ColumnOverride {
   std::optional<Sdtype> sdtype;
   std::string datetime_format;  // strptime style, as SDV's "datetime_format"
   std::optional<bool> integer;  // from SDV's "computer_representation": "Int64" / "Float"
+  std::string semantic;         // an SDV PII sdtype such as "email" (then sdtype is unset)
 };
 
 Result<std::vector<ColumnInfo>> infer_column_types(const CsvTable& table,

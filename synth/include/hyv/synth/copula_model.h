@@ -8,7 +8,7 @@
 //   std::string json = copula_model_json(model.value());
 //   Result<CopulaModel> back = parse_copula_model(json, "model.json");
 //
-// Model file (version 1):
+// Model file (version 1; version 2 when a column is semantic, which version 1 cannot express):
 //   {"format": "hyv-gaussian-copula", "version": 1, "training_rows": N,
 //    "columns": [ {"name", "sdtype", "missing_rate", ...per sdtype, see docs/tables-learned.md} ],
 //    "correlation": {"columns": [names of the copula's columns], "matrix": [[...], ...]}}
@@ -27,6 +27,9 @@ namespace hyv::synth {
 
 inline constexpr std::string_view kCopulaFormat = "hyv-gaussian-copula";
 inline constexpr int kCopulaVersion = 1;
+// Written only by models with a semantic column, so older builds refuse them by version (with
+// "refit with this hyv") rather than by an unknown sdtype; this build reads both.
+inline constexpr int kCopulaVersionSemantic = 2;
 
 // An id column's shape: runs of literal text or of characters drawn from an alphabet.
 struct IdSegment {
@@ -57,7 +60,12 @@ struct ColumnModel {
   std::vector<std::string> words;
   std::vector<double> word_weights;
   std::vector<double> word_count_knots;
+  // semantic (semantic_column.h): values re-generated from the locale, not learned; sdtype is
+  // then id (unique values, kept unique) or text. The file says "sdtype": "semantic".
+  std::string semantic;
+  std::string semantic_locale;
 
+  bool is_semantic() const { return !semantic.empty(); }
   bool in_copula() const { return is_continuous(sdtype) || is_discrete(sdtype); }
 };
 

@@ -75,6 +75,7 @@ class CopulaSampler {
   bool try_row(std::span<Value> row);
   void write_id(size_t column, std::string& text);
   void write_text(size_t column, std::string& text);
+  void write_semantic(std::span<Value> row);
 
   CopulaModel model_;
   std::vector<std::string> names_;
