@@ -11,4 +11,18 @@ trap 'rm -rf "$T"' EXIT
 cmake -S tests/synth/wasm -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$BUILD" --target hyv_synth_test > "$T/build.log" 2>&1 || { cat "$T/build.log" >&2; exit 1; }
 /usr/bin/python3 bench/make_mixed_table.py 3000 "$T/train.csv"
-node tests/synth/copula_wasm_parity.mjs "$HYV" "$BUILD/hyv_synth_test.wasm" "$T/train.csv" "$T"
+# A customer table whose name, e-mail, phone and city columns are semantic (sampled from the
+# locale data, one unique); the last name has gaps.
+cat > "$T/people.json" <<'JSON'
+{"tables": [{"name": "people", "rows": 400, "columns": [
+  {"name": "customer_id", "type": "id", "start": 1},
+  {"name": "first_name", "type": "first_name"},
+  {"name": "last_name", "type": "last_name", "null_rate": 0.1},
+  {"name": "email", "type": "email", "unique": true},
+  {"name": "phone", "type": "phone"},
+  {"name": "city", "type": "city"},
+  {"name": "age", "type": "integer", "min": 18, "max": 90},
+  {"name": "plan", "type": "categorical", "values": ["free", "pro", "team"]}]}]}
+JSON
+"$HYV" generate table --schema "$T/people.json" --seed 3 -o "$T/people.csv" > /dev/null 2>&1
+node tests/synth/copula_wasm_parity.mjs "$HYV" "$BUILD/hyv_synth_test.wasm" "$T/train.csv" "$T" "$T/people.csv"
