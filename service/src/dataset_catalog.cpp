@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "json_depth.h"
+#include "hyv/service/json_depth.h"
 
 namespace hyv::service {
 namespace {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <set>
 
-#include "json_depth.h"
+#include "hyv/service/json_depth.h"
 
 namespace hyv::service {
 namespace {

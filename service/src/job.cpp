@@ -9,7 +9,7 @@
 #include <iterator>
 #include <type_traits>
 
-#include "json_depth.h"
+#include "hyv/service/json_depth.h"
 
 namespace hyv::service {
 namespace {

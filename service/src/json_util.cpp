@@ -2,7 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
-#include "json_depth.h"
+#include "hyv/service/json_depth.h"
 
 namespace hyv::service {
 

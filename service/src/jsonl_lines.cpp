@@ -1,6 +1,6 @@
 #include "jsonl_lines.h"
 
-#include "json_depth.h"
+#include "hyv/service/json_depth.h"
 
 namespace hyv::service {
 

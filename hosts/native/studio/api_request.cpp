@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "hyv/service/json_depth.h"
 #include "studio/json_out.h"
 
 namespace hyv::studio {
@@ -77,44 +78,17 @@ void throw_status(const Status& s, int fallback_status) {
   throw_error(status, s.message());
 }
 
-namespace {
-
-// RapidJSON copies, writes and frees values recursively, so a document nested deeper than a
-// thread's stack allows would crash the server; the service refuses deeper than 64 anyway.
-constexpr int kMaxJsonDepth = 64;
-
-void check_depth(std::string_view json) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        throw_error(400, "request body: JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                             " levels at byte " + std::to_string(i));
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-}
-
-}  // namespace
-
 rapidjson::Document parse_json_body(const httplib::Request& req) {
   if (req.body.size() > kMaxJsonBodyBytes) {
     throw_error(413, "request body: " + std::to_string(req.body.size()) +
                          " bytes is over the limit of 32 MiB");
   }
-  check_depth(req.body);
+  // Deeper nesting would overflow RapidJSON's recursion and crash the server (json_depth.h).
+  if (std::optional<size_t> at = service::json_too_deep_at(req.body)) {
+    throw_error(400, "request body: JSON nested deeper than " +
+                         std::to_string(service::kMaxJsonDepth) + " levels at byte " +
+                         std::to_string(*at));
+  }
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(req.body.data(), req.body.size());
   if (d.HasParseError()) {
