@@ -3,12 +3,12 @@
 // first table.
 #include "hyv/service/blob_store.h"
 #include "hyv/service/table_charts.h"
+#include "hyv/service/validity_json.h"
 #include "hyv/synth/table_generator.h"
 #include "hyv/synth/validity.h"
 #include "run_base.h"
 #include "table_capture.h"
 #include "table_quality.h"
-#include "validity_json.h"
 
 namespace hyv::service {
 namespace {

@@ -1,4 +1,4 @@
-#include "validity_json.h"
+#include "hyv/service/validity_json.h"
 
 #include "json_util.h"
 
@@ -67,7 +67,7 @@ double validity_score(const synth::ValidityReport& r) {
   return 1.0 - bad / static_cast<double>(checked);
 }
 
-std::string validity_report_json(const synth::ValidityReport& r) {
+std::string validity_report_json(const synth::ValidityReport& r, bool with_score) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
   w.StartObject();
@@ -77,10 +77,12 @@ std::string validity_report_json(const synth::ValidityReport& r) {
   w.Uint64(r.violations());
   w.Key("rules");
   w.Uint64(r.checks());
-  w.Key("checked");
-  w.Uint64(values_checked(r));
-  w.Key("score");
-  w.Double(validity_score(r));
+  if (with_score) {
+    w.Key("checked");
+    w.Uint64(values_checked(r));
+    w.Key("score");
+    w.Double(validity_score(r));
+  }
   w.Key("tables");
   w.StartArray();
   for (const auto& t : r.tables) write_table(w, t);

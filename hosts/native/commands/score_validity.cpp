@@ -5,8 +5,6 @@
 // status: 0 valid, 2 violations found, 1 the data or schema could not be read.
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -15,6 +13,7 @@
 
 #include "command_registry.h"
 #include "file_io.h"
+#include "hyv/service/validity_json.h"
 #include "hyv/synth/csv_reader.h"
 #include "hyv/synth/schema.h"
 #include "hyv/synth/table_writer.h"
@@ -254,58 +253,7 @@ void print_text(const synth::ValidityReport& r) {
 }
 
 void print_json(const synth::ValidityReport& r) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("valid");
-  w.Bool(r.violations() == 0);
-  w.Key("violations");
-  w.Uint64(r.violations());
-  w.Key("rules");
-  w.Uint64(r.checks());
-  w.Key("tables");
-  w.StartArray();
-  for (const auto& t : r.tables) {
-    w.StartObject();
-    w.Key("table");
-    w.String(t.table.c_str());
-    w.Key("source");
-    w.String(t.source.c_str());
-    w.Key("rows");
-    w.Uint64(t.rows);
-    w.Key("checks");
-    w.StartArray();
-    for (const auto& c : t.checks) {
-      w.StartObject();
-      w.Key("column");
-      c.column.empty() ? w.Null() : w.String(c.column.c_str());
-      w.Key("rule");
-      w.String(c.rule.c_str());
-      w.Key("checked");
-      w.Uint64(c.checked);
-      w.Key("violations");
-      w.Uint64(c.violations);
-      if (c.violations) {
-        w.Key("example");
-        w.StartObject();
-        w.Key("line");
-        w.Uint64(c.example_line);
-        w.Key("value");
-        w.String(c.example.data(), rapidjson::SizeType(c.example.size()));
-        w.EndObject();
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Key("notes");
-    w.StartArray();
-    for (const auto& n : t.notes) w.String(n.c_str());
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  std::printf("%s\n", buf.GetString());
+  std::printf("%s\n", service::validity_report_json(r, /*with_score=*/false).c_str());
 }
 
 void run(const Options& o) {
