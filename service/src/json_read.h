@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hyv/status.h"
 
@@ -25,6 +27,22 @@ Status read_optional(const rapidjson::Value& o, const std::string& where, const 
 // The array member `field` (an error when it is missing or not an array).
 Result<const rapidjson::Value*> read_array(const rapidjson::Value& o, const std::string& where,
                                            const char* field);
+
+// Appends to `out` one item per element of the array member `field`, each read by
+// read_one(element, "<where>.<field>[i]", item); stops at the first error.
+template <typename T, typename ReadOne>
+Status read_list(const rapidjson::Value& o, const std::string& where, const char* field,
+                 std::vector<T>& out, ReadOne read_one) {
+  auto array = read_array(o, where, field);
+  if (!array.ok()) return array.status();
+  for (rapidjson::SizeType i = 0; i < array.value()->Size(); ++i) {
+    T item;
+    HYV_RETURN_IF_ERROR(
+        read_one((*array.value())[i], where + "." + field + "[" + std::to_string(i) + "]", item));
+    out.push_back(std::move(item));
+  }
+  return Status::Ok();
+}
 
 bool is_lower_hex64(std::string_view s);
 

@@ -1,47 +1,21 @@
 // JSON of ModelInfo and of the defaults map (model_registry.h).
 #include "hyv/service/model_registry.h"
-#include "json_read.h"
-#include "json_util.h"
+#include "registry_json.h"
 
 namespace hyv::service {
 namespace {
 
 void write_file(JsonWriter& w, const ModelFile& f) {
   w.StartObject();
-  w.Key("name");
-  write_json_string(w, f.name);
-  w.Key("size");
-  w.Uint64(f.size);
-  w.Key("sha256");
-  write_json_string(w, f.sha256);
+  write_file_fields(w, f);
   w.EndObject();
-}
-
-Status read_files(const rapidjson::Value& o, ModelInfo& m) {
-  auto files = read_array(o, "model", "files");
-  if (!files.ok()) return files.status();
-  for (rapidjson::SizeType i = 0; i < files.value()->Size(); ++i) {
-    const rapidjson::Value& f = (*files.value())[i];
-    std::string where = "model.files[" + std::to_string(i) + "]";
-    if (!f.IsObject()) return invalid(where + ": expected an object");
-    ModelFile file;
-    HYV_RETURN_IF_ERROR(read_field(f, where, "name", file.name));
-    HYV_RETURN_IF_ERROR(read_field(f, where, "size", file.size));
-    HYV_RETURN_IF_ERROR(read_field(f, where, "sha256", file.sha256));
-    m.files.push_back(std::move(file));
-  }
-  return Status::Ok();
 }
 
 Status read_model(const rapidjson::Value& o, ModelInfo& m) {
   const std::string w = "model";
   HYV_RETURN_IF_ERROR(read_field(o, w, "id", m.id));
   HYV_RETURN_IF_ERROR(read_field(o, w, "name", m.name));
-  std::string type;
-  HYV_RETURN_IF_ERROR(read_field(o, w, "data_type", type));
-  Result<DataType> t = parse_data_type(type);
-  if (!t.ok()) return invalid("model.data_type: " + t.status().message());
-  m.data_type = t.value();
+  HYV_RETURN_IF_ERROR(read_data_type(o, w, "data_type", m.data_type));
   HYV_RETURN_IF_ERROR(read_field(o, w, "architecture", m.architecture));
   HYV_RETURN_IF_ERROR(read_field(o, w, "parameter_count", m.parameter_count));
   HYV_RETURN_IF_ERROR(read_field(o, w, "license", m.license));
@@ -50,7 +24,7 @@ Status read_model(const rapidjson::Value& o, ModelInfo& m) {
   HYV_RETURN_IF_ERROR(read_field(o, w, "size_bytes", m.size_bytes));
   HYV_RETURN_IF_ERROR(read_field(o, w, "bundled", m.bundled));
   HYV_RETURN_IF_ERROR(read_field(o, w, "created_at_ms", m.created_at_ms));
-  return read_files(o, m);
+  return read_list(o, w, "files", m.files, read_file_fields<ModelFile>);
 }
 
 }  // namespace

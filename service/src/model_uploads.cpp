@@ -6,8 +6,8 @@
 #include <set>
 
 #include "hyv/service/model_registry.h"
-#include "json_read.h"
 #include "json_util.h"
+#include "registry_json.h"
 
 namespace hyv::service {
 namespace {
@@ -31,10 +31,7 @@ bool allowed_file(std::string_view name) {
 }
 
 Status read_file_decl(const rapidjson::Value& f, const std::string& where, UploadFile& file) {
-  if (!f.IsObject()) return invalid(where + ": expected an object");
-  HYV_RETURN_IF_ERROR(read_field(f, where, "name", file.name));
-  HYV_RETURN_IF_ERROR(read_field(f, where, "size", file.size));
-  HYV_RETURN_IF_ERROR(read_field(f, where, "sha256", file.sha256));
+  HYV_RETURN_IF_ERROR(read_file_fields(f, where, file));
   std::transform(file.sha256.begin(), file.sha256.end(), file.sha256.begin(),
                  [](char c) { return c >= 'A' && c <= 'F' ? static_cast<char>(c + 32) : c; });
   if (!allowed_file(file.name)) {
@@ -97,14 +94,7 @@ Status read_request(const rapidjson::Value& d, Upload& u) {
   if (u.license.size() > kMaxLicenseBytes) return invalid("upload.license: at most 200 bytes");
   if (u.description.size() > kMaxDescriptionBytes)
     return invalid("upload.description: at most 4096 bytes");
-  auto files = read_array(d, w, "files");
-  if (!files.ok()) return files.status();
-  for (rapidjson::SizeType i = 0; i < files.value()->Size(); ++i) {
-    UploadFile f;
-    HYV_RETURN_IF_ERROR(
-        read_file_decl((*files.value())[i], "upload.files[" + std::to_string(i) + "]", f));
-    u.files.push_back(std::move(f));
-  }
+  HYV_RETURN_IF_ERROR(read_list(d, w, "files", u.files, read_file_decl));
   return check_required_files(u.files);
 }
 
