@@ -5,42 +5,23 @@
 #include "studio/file_blob_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "../service/blob_store_conformance.h"
+#include "scratch_dir.h"
 
 namespace hyv::service {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The suite's scratch folders, removed when the test program ends.
-class ScratchDirs : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
-      std::string name = entry.path().filename().string();
-      if (name.rfind(prefix(), 0) == 0) fs::remove_all(entry.path(), ec);
-    }
-  }
-  static std::string prefix() { return "hyv-blob-test-" + std::to_string(::getpid()) + "-"; }
-};
-const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new ScratchDirs);
 using studio::FileBlobStore;
 
 std::string fresh_dir() {
-  static std::atomic<int> counter{0};
-  fs::path dir = fs::temp_directory_path() /
-                 ("hyv-blob-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
+  return fresh_scratch_dir("hyv-blob-test");
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, BlobStoreConformance, ::testing::Values(BlobStoreFactory([] {

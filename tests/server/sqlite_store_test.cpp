@@ -4,40 +4,21 @@
 #include "studio/sqlite_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 
 #include "../service/store_conformance.h"
+#include "scratch_dir.h"
 
 namespace hyv::service {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The suite's scratch folders, removed when the test program ends.
-class ScratchDirs : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
-      std::string name = entry.path().filename().string();
-      if (name.rfind(prefix(), 0) == 0) fs::remove_all(entry.path(), ec);
-    }
-  }
-  static std::string prefix() { return "hyv-sqlite-test-" + std::to_string(::getpid()) + "-"; }
-};
-const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new ScratchDirs);
 using studio::SqliteStore;
 
 std::string fresh_db_path() {
-  static std::atomic<int> counter{0};
-  fs::path dir = fs::temp_directory_path() / ("hyv-sqlite-test-" + std::to_string(::getpid()) +
-                                              "-" + std::to_string(counter++));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return (dir / "hyv.sqlite").string();
+  return (fs::path(fresh_scratch_dir("hyv-sqlite-test")) / "hyv.sqlite").string();
 }
 
 std::unique_ptr<Store> open_store(const std::string& path) {

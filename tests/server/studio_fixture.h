@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "scratch_dir.h"
 #include "studio/http_server.h"
 #include "studio/studio.h"
 
@@ -88,11 +89,7 @@ class TestStudio {
   using Options = TestStudioOptions;
 
   explicit TestStudio(Options options = Options()) : options_(options) {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("hyv-server-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = fresh_scratch_dir("hyv-server-test");
     open();
   }
 
