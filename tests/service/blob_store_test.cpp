@@ -1,11 +1,10 @@
 // MemoryBlobStore against the BlobStore conformance suite, and the portable SHA-256 against
 // OpenSSL.
-#include <openssl/sha.h>
-
 #include <random>
 
 #include "blob_store_conformance.h"
 #include "hyv/service/memory_blob_store.h"
+#include "openssl_sha256.h"
 
 namespace hyv::service {
 namespace {
@@ -14,21 +13,14 @@ INSTANTIATE_TEST_SUITE_P(Memory, BlobStoreConformance, ::testing::Values(BlobSto
                            return std::unique_ptr<BlobStore>(std::make_unique<MemoryBlobStore>());
                          })));
 
-std::string openssl_hex(const std::string& bytes) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) out += {hex[c >> 4], hex[c & 15]};
-  return out;
-}
+using testing::openssl_sha256_hex;
 
 TEST(Sha256Hex, MatchesOpenSsl) {
   std::mt19937 gen(1);
   for (size_t n : {0, 1, 55, 56, 63, 64, 65, 1000, 100000}) {
     std::string bytes(n, '\0');
     for (char& c : bytes) c = static_cast<char>(gen());
-    EXPECT_EQ(sha256_hex(bytes), openssl_hex(bytes)) << n << " bytes";
+    EXPECT_EQ(sha256_hex(bytes), openssl_sha256_hex(bytes)) << n << " bytes";
   }
 }
 

@@ -3,7 +3,6 @@
 #include "hyv/service/model_registry.h"
 
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 #include <rapidjson/document.h>
 
 #include <cstring>
@@ -11,22 +10,14 @@
 
 #include "hyv/service/memory_blob_store.h"
 #include "hyv/service/memory_store.h"
+#include "openssl_sha256.h"
 #include "run_test_util.h"
 
 namespace hyv::service {
 namespace {
 
+using testing::openssl_sha256_hex;
 using testing::read_repo_file;
-
-// OpenSSL as the independent oracle for the digests a client declares.
-std::string openssl_sha256(const std::string& bytes) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) out += {hex[c >> 4], hex[c & 15]};
-  return out;
-}
 
 // Weights in the safetensors header, counted from the tensor shapes: every tensor but the
 // attention-mask buffers (attn.bias, attn.masked_bias) and a tied lm_head.
@@ -63,7 +54,7 @@ struct TinyFiles {
     std::string files;
     for (const auto& [name, b] : bytes) {
       auto it = declared_sha.find(name);
-      std::string sha = it != declared_sha.end() ? it->second : openssl_sha256(b);
+      std::string sha = it != declared_sha.end() ? it->second : openssl_sha256_hex(b);
       if (!files.empty()) files += ",";
       files += R"({"name":")" + name + R"(","size":)" + std::to_string(b.size()) +
                R"(,"sha256":")" + sha + R"("})";
@@ -106,7 +97,7 @@ TEST_F(Registry, UploadRegistersTheModel) {
   EXPECT_EQ(info.value().id, "tiny");
   EXPECT_EQ(info.value().parameter_count, parameters_in_header(f.bytes["model.safetensors"]));
   EXPECT_EQ(info.value().parameter_count, 127296);
-  EXPECT_EQ(info.value().sha256, openssl_sha256(f.bytes["model.safetensors"]));
+  EXPECT_EQ(info.value().sha256, openssl_sha256_hex(f.bytes["model.safetensors"]));
   uint64_t size = 0;
   for (auto& [n, b] : f.bytes) size += b.size();
   EXPECT_EQ(info.value().size_bytes, size);
