@@ -153,12 +153,16 @@ void set_semantic(std::string type, std::string locale, ColumnInfo* info) {
 void classify_text(const Counts& counts, ColumnInfo* info) {
   uint64_t n = info->values;
   uint64_t d = counts.size();
-  if (auto match = detect_semantic(counts, n)) {
+  bool few = d <= std::max<uint64_t>(20, n / 2) && d <= kMaxCategories;
+  // A city column with few distinct values stays categorical: its frequencies and its links to
+  // other columns (a state, a price level) are what users learn a table for, and a city names a
+  // place rather than a person.
+  if (auto match = detect_semantic(counts, n); match && !(few && match->type == "city")) {
     set_semantic(std::move(match->type), std::move(match->locale), info);
     info->reason = std::move(match->reason);
     return;
   }
-  if (d <= std::max<uint64_t>(20, n / 2) && d <= kMaxCategories) {
+  if (few) {
     info->sdtype = Sdtype::categorical;
     info->reason = std::to_string(d) + " distinct values";
     return;
