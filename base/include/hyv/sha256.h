@@ -1,7 +1,7 @@
-// SHA-256 (FIPS 180-4), portable and header-only, for the canister: OpenSSL cannot be linked into
-// a wasm32 canister (it needs a libc with files, threads and an entropy source the IC does not
-// give), and the native host keeps using OpenSSL. tests/canister/sha256_test.cpp checks this one
-// against FIPS vectors and against OpenSSL on random inputs split at random points.
+// SHA-256 (FIPS 180-4), portable and header-only, for the core and the canister: OpenSSL cannot be
+// linked into a wasm32 canister (it needs a libc with files, threads and an entropy source the IC
+// does not give), and the native host's own code keeps using OpenSSL. tests/base/sha256_test.cpp
+// checks this one against FIPS vectors and against OpenSSL on random inputs split at random points.
 //
 // The state is a trivially copyable struct so an upload can keep a running hash in stable memory
 // between calls (see hosts/canister/hyv_ai_engine/model_store.h).

@@ -1,6 +1,9 @@
-// The canister's portable SHA-256 (model uploads are verified with it) against the FIPS 180-4
-// examples and against OpenSSL, the native host's implementation, on random data hashed in random
-// pieces (the canister hashes each upload chunk as it arrives, keeping the state in between).
+// The portable SHA-256 of base/ (the canister and the service verify uploads with it) against the
+// FIPS 180-4 examples and against OpenSSL, the native host's implementation, on random data hashed
+// in random pieces (the canister hashes each upload chunk as it arrives, keeping the state in
+// between).
+#include "hyv/sha256.h"
+
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
@@ -8,9 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-// A header of the canister toolkit, which the native test build does not otherwise see.
-#include "../../hosts/canister/sha256/include/hyv/sha256.h"
 
 namespace {
 
