@@ -40,7 +40,11 @@ const METHODS = {
   uploaders_add: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
   uploaders_remove: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
   model_load: [[IDL.Record({ name: IDL.Text, quantize: IDL.Opt(IDL.Text) })],
-    IDL.Variant({ Ok: IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }), Err: IDL.Text })],
+    IDL.Variant({
+      Ok: IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }),
+      Pending: IDL.Record({ done_bytes: IDL.Nat64, total_bytes: IDL.Nat64 }),
+      Err: IDL.Text,
+    })],
   generate_start: [[Request], GenerateResult],
   generate_continue: [[IDL.Nat64], GenerateResult],
   generate_query: [[Request], GenerateResult],
@@ -212,6 +216,81 @@ test('q8 weights at load: the same tokens as the CLI with --quantize q8', () => 
   ok(call('model_load', [{ name: 'tiny', quantize: ['none'] }]));
 });
 
+const FILES = ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt'];
+const folderBytes = () => FILES.reduce((n, f) => n + BigInt(readFileSync(`${folder}/${f}`).length), 0n);
+
+// Calls model_load until it is no longer Pending; returns every reply.
+function loadAll(name, quantize) {
+  const replies = [call('model_load', [{ name, quantize }])];
+  while ('Pending' in replies.at(-1)) {
+    replies.push(call('model_load', [{ name, quantize }]));
+    assert.ok(replies.length < 100, 'the load does not end');
+  }
+  return replies;
+}
+
+test('model_load over several calls: progress grows, the pending model cannot generate, then it equals the CLI', () => {
+  uploadFolder('multi');
+  // Each call copies one chunk, then finds its budget spent.
+  host.performanceCounter = (reads) => (reads >= 1 ? BIG : 0n);
+  const first = call('model_load', [{ name: 'multi', quantize: ['q8'] }]);
+  assert.ok('Pending' in first, `expected Pending, got ${show(first)}`);
+  err(call('generate_start', [request({ model: 'multi' })], alice),
+    /model 'multi' is being loaded \(\d+ of \d+ bytes read\): call model_load again until it returns Ok/);
+  err(query('generate_query', [request({ model: 'multi' })]), /model 'multi' is being loaded/);
+  const replies = [first, ...loadAll('multi', ['q8'])];
+  host.performanceCounter = null;
+  const pending = replies.slice(0, -1).map((r) => r.Pending);
+  // One call per file at least, and the parse in a call of its own.
+  assert.ok(pending.length >= FILES.length, `only ${pending.length} Pending replies`);
+  for (const p of pending) assert.equal(p.total_bytes, folderBytes());
+  for (let i = 1; i < pending.length; ++i) {
+    assert.ok(pending[i].done_bytes > pending[i - 1].done_bytes ||
+      (i === pending.length - 1 && pending[i].done_bytes === pending[i].total_bytes),
+    `progress ${show(pending)}`);
+  }
+  assert.equal(pending.at(-1).done_bytes, folderBytes(), 'the parse waits for a call of its own');
+  const m = ok(replies.at(-1));
+  assert.equal(m.weights, 'q8');
+  assert.equal(m.sha256, sha(readFileSync(`${folder}/model.safetensors`)).toString('hex'));
+  assert.deepEqual(tokensOf(generate(request({ model: 'multi' }), alice)),
+    cli('Hello world, this is', { quantize: 'q8' }).tokens);
+  const opts = { temperature: 0.9, seed: 42, repeatPenalty: 1.0, quantize: 'q8' };
+  const req = request({ model: 'multi', prompt: 'Hello', temperature: 0.9, seed: 42n, repeat_penalty: 1.0 });
+  assert.deepEqual(tokensOf(generate(req, alice)), cli('Hello', opts).tokens);
+});
+
+test('a pending load is dropped by a delete or new upload of its files, or restarted by another quantize', () => {
+  uploadFolder('multi2');
+  host.performanceCounter = (reads) => (reads >= 1 ? BIG : 0n);
+  const configBytes = BigInt(readFileSync(`${folder}/config.json`).length);
+  const a = call('model_load', [{ name: 'multi2', quantize: [] }]).Pending;
+  const b = call('model_load', [{ name: 'multi2', quantize: [] }]).Pending;
+  assert.ok(a.done_bytes === configBytes && b.done_bytes > a.done_bytes, show([a, b]));
+  // Another quantize starts again from the first file.
+  assert.equal(call('model_load', [{ name: 'multi2', quantize: ['q8'] }]).Pending.done_bytes, configBytes);
+  ok(call('model_delete', ['multi2.merges.txt']));
+  err(call('generate_start', [request({ model: 'multi2' })], alice), /model 'multi2' is not loaded: call model_load first/);
+  const merges = readFileSync(`${folder}/merges.txt`);
+  const id = ok(call('model_upload_begin', [{ name: 'multi2.merges.txt', total_bytes: BigInt(merges.length), sha256: [...sha(merges)] }]));
+  ok(call('model_upload_chunk', [{ id, offset: 0n, bytes: [...merges] }]));
+  ok(call('model_upload_finish', [id]));
+  // Started afresh, not continued from before the delete.
+  assert.equal(call('model_load', [{ name: 'multi2', quantize: ['q8'] }]).Pending.done_bytes, configBytes);
+  // A new upload that the pending load would read (a tokenizer.json it had not) drops it too.
+  const tok = Buffer.from('{}');
+  ok(call('model_upload_begin', [{ name: 'multi2.tokenizer.json', total_bytes: 2n, sha256: [...sha(tok)] }]));
+  err(call('generate_start', [request({ model: 'multi2' })], alice), /is not loaded: call model_load first/);
+  ok(call('model_delete', ['multi2.tokenizer.json']));
+  const done = loadAll('multi2', ['q8']);
+  host.performanceCounter = null;
+  assert.equal(done[0].Pending.done_bytes, configBytes);
+  ok(done.at(-1));
+  // A load that fails at the parse is an Err that leaves nothing pending or loaded.
+  ok(call('model_delete', ['multi2.vocab.json']));
+  err(call('model_load', [{ name: 'multi2', quantize: [] }]), /model 'multi2'/);
+});
+
 test('counted instructions: a short generation fits one call; near the limit a call stops early', () => {
   const expected = cli('Hello world, this is');
   const one = generate(request(), alice);
@@ -311,7 +390,7 @@ test('open sessions survive an upgrade and continue once their model is loaded a
   host.performanceCounter = (reads) => (reads >= 3 ? BIG : 0n); // three passes a call
   const first = ok(call('generate_start', [request()], alice));
   const bobs = ok(call('generate_start', [request({ prompt: 'Hello' })], bob));
-  ok(call('model_load', [{ name: 'tiny', quantize: ['q8'] }]));
+  ok(loadAll('tiny', ['q8']).at(-1)); // the lowered budget spreads the load too
   const q8 = ok(call('generate_start', [request()], alice));
   host.performanceCounter = null;
   assert.ok(!first.done && !q8.done && !bobs.done);

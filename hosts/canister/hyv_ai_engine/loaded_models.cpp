@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "heap_check.h"
+#include "hyv/ic0/api.h"
 #include "model_store.h"
+#include "sessions.h"
 
 namespace hyv::canister {
 namespace {
@@ -31,26 +33,69 @@ const ModelInfo* find_info(const std::vector<ModelInfo>& all, const std::string&
   return nullptr;
 }
 
-// An optional file: empty when not uploaded; an error only when it exists but is unfinished.
-Result<std::vector<uint8_t>> read_optional(const std::vector<ModelInfo>& all,
-                                           const std::string& name) {
-  if (find_info(all, name) == nullptr) return std::vector<uint8_t>{};
-  return model_read(name);
+// The files of a model folder, in ModelFolderFiles order; the first two are required.
+constexpr const char* kFiles[] = {"config.json", "model.safetensors", "vocab.json", "merges.txt",
+                                  "tokenizer.json"};
+constexpr int kRequiredFiles = 2;
+// Bytes copied from stable memory between two looks at the instruction counter.
+constexpr uint64_t kCopyChunkBytes = uint64_t{4} << 20;
+// Instructions the parse (safetensors, transpose, quantize, tokenizer) costs per weight, with
+// margin: DistilGPT-2 shape measured ~26 (f32) and ~46 (q8) for the whole load, copy included
+// (docs/benchmarks.md).
+constexpr uint64_t kParseInstructionsPerWeightF32 = 40;
+constexpr uint64_t kParseInstructionsPerWeightQ8 = 64;
+
+struct PendingFile {
+  std::string upload;          // "<model>.<file>"
+  uint64_t id = 0;             // the upload's id: a new upload of the same name has another
+  uint64_t total = 0;          // 0 when the (optional) file is absent
+  std::vector<uint8_t> bytes;  // copied so far
+};
+
+// A load between calls: what it reads, and how far the copy is.
+struct PendingLoad {
+  engine::WeightType type = engine::WeightType::f32;
+  std::string sha256_hex;
+  uint64_t parse_instructions = 0;  // estimated
+  std::vector<PendingFile> files;
+};
+
+std::map<std::string, PendingLoad, std::less<>>& pending() {
+  static auto* p = new std::map<std::string, PendingLoad, std::less<>>;
+  return *p;
 }
 
-}  // namespace
-
-Result<std::shared_ptr<const LoadedModelEntry>> model_load(std::string_view name,
-                                                           std::string_view quantize) {
-  engine::WeightType type = engine::WeightType::f32;
-  if (quantize == "q8") {
-    type = engine::WeightType::q8;
-  } else if (!quantize.empty() && quantize != "none") {
-    return Status::Error("quantize must be \"q8\" or \"none\", not \"" + std::string(quantize) +
-                         "\"");
+LoadProgress progress_of(const PendingLoad& load) {
+  LoadProgress p;
+  for (const PendingFile& f : load.files) {
+    p.done_bytes += f.bytes.size();
+    p.total_bytes += f.total;
   }
+  return p;
+}
+
+// The pending load still reads the uploads it started with (same ids, still complete).
+bool still_current(const PendingLoad& load, const std::vector<ModelInfo>& all) {
+  for (const PendingFile& f : load.files) {
+    const ModelInfo* m = find_info(all, f.upload);
+    if (f.total == 0 ? m != nullptr : (m == nullptr || m->id != f.id || !m->complete)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<engine::WeightType> weight_type(std::string_view quantize) {
+  if (quantize == "q8") return engine::WeightType::q8;
+  if (quantize.empty() || quantize == "none") return engine::WeightType::f32;
+  return Status::Error("quantize must be \"q8\" or \"none\", not \"" + std::string(quantize) +
+                       "\"");
+}
+
+// Checks the folder and the heap and the parse's cost, and plans the copy; copies nothing.
+Result<PendingLoad> plan_load(std::string_view name, engine::WeightType type,
+                              const std::vector<ModelInfo>& all) {
   const std::string prefix = std::string(name) + ".";
-  std::vector<ModelInfo> all = models_list();
   const ModelInfo* weights = find_info(all, prefix + "model.safetensors");
   if (weights == nullptr) {
     return Status::Error("no upload named '" + prefix +
@@ -64,50 +109,141 @@ Result<std::shared_ptr<const LoadedModelEntry>> model_load(std::string_view name
   if (!head.ok()) return head.status();
   Result<uint64_t> elements = safetensors_elements(head.value());
   if (!elements.ok()) return elements.status().with_context("model '" + std::string(name) + "'");
+  PendingLoad load;
+  load.type = type;
+  load.sha256_hex = hex(weights->sha256);
   uint64_t file_bytes = 0;
-  for (const ModelInfo& m : all) {
-    if (m.name.starts_with(prefix)) file_bytes += m.total_bytes;
+  for (int i = 0; i < 5; ++i) {
+    PendingFile f;
+    f.upload = prefix + kFiles[i];
+    if (const ModelInfo* m = find_info(all, f.upload); m != nullptr) {
+      if (!m->complete) {
+        return Status::Error("model '" + f.upload + "' is still uploading: finish it first");
+      }
+      f.id = m->id;
+      f.total = m->total_bytes;
+    } else if (i < kRequiredFiles) {
+      return Status::Error("no model named '" + f.upload + "' was uploaded");
+    }
+    file_bytes += f.total;
+    load.files.push_back(std::move(f));
   }
+  const bool q8 = type == engine::WeightType::q8;
   const uint64_t heap_in_use = uint64_t{__builtin_wasm_memory_size(0)} * 65536;
-  if (Status st =
-          check_heap(std::string(name), heap_in_use,
-                     load_heap_bytes(file_bytes, elements.value(), type == engine::WeightType::q8));
+  if (Status st = check_heap(std::string(name), heap_in_use,
+                             load_heap_bytes(file_bytes, elements.value(), q8));
       !st.ok()) {
     return st;
   }
-  Result<std::vector<uint8_t>> config = model_read(prefix + "config.json");
-  if (!config.ok()) return config.status();
-  Result<std::vector<uint8_t>> safetensors = model_read(prefix + "model.safetensors");
-  if (!safetensors.ok()) return safetensors.status();
-  Result<std::vector<uint8_t>> vocab = read_optional(all, prefix + "vocab.json");
-  if (!vocab.ok()) return vocab.status();
-  Result<std::vector<uint8_t>> merges = read_optional(all, prefix + "merges.txt");
-  if (!merges.ok()) return merges.status();
-  Result<std::vector<uint8_t>> tokenizer = read_optional(all, prefix + "tokenizer.json");
-  if (!tokenizer.ok()) return tokenizer.status();
+  load.parse_instructions =
+      elements.value() * (q8 ? kParseInstructionsPerWeightQ8 : kParseInstructionsPerWeightF32);
+  if (load.parse_instructions + kReplyReserveInstructions > kUpdateInstructionLimit) {
+    return Status::Error("model '" + std::string(name) + "' has " +
+                         std::to_string(elements.value()) + " weights; parsing them takes about " +
+                         std::to_string(load.parse_instructions / 1'000'000'000) +
+                         "B instructions, more than one call's " +
+                         std::to_string(kUpdateInstructionLimit / 1'000'000'000) +
+                         "B, and the parse cannot be split over calls: use a smaller model");
+  }
+  return load;
+}
 
+// Copies the next chunks of the files until all are copied (done) or the budget nears its end.
+Status copy_some(PendingLoad& load, CallBudget& budget, bool& done) {
+  for (PendingFile& f : load.files) {
+    while (f.bytes.size() < f.total) {
+      if (f.bytes.capacity() < f.total) f.bytes.reserve(f.total);
+      Result<std::vector<uint8_t>> chunk =
+          model_read_range(f.upload, f.bytes.size(), kCopyChunkBytes);
+      if (!chunk.ok()) return chunk.status();
+      f.bytes.insert(f.bytes.end(), chunk.value().begin(), chunk.value().end());
+      if (budget.exhausted()) {
+        done = progress_of(load).done_bytes == progress_of(load).total_bytes;
+        return Status::Ok();
+      }
+    }
+  }
+  done = true;
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const LoadedModelEntry>> parse(std::string_view name,
+                                                      const PendingLoad& load) {
   engine::ModelFolderFiles files;
-  files.config_json = config.value();
-  files.safetensors = safetensors.value();
-  files.vocab_json = vocab.value();
-  files.merges_txt = merges.value();
-  files.tokenizer_json = tokenizer.value();
-  Result<engine::LoadedModel> loaded = engine::load_model_folder(files, type);
+  files.config_json = load.files[0].bytes;
+  files.safetensors = load.files[1].bytes;
+  files.vocab_json = load.files[2].bytes;
+  files.merges_txt = load.files[3].bytes;
+  files.tokenizer_json = load.files[4].bytes;
+  Result<engine::LoadedModel> loaded = engine::load_model_folder(files, load.type);
   if (!loaded.ok()) return loaded.status().with_context("model '" + std::string(name) + "'");
-
   auto entry = std::make_shared<LoadedModelEntry>();
   entry->name = std::string(name);
-  entry->sha256_hex = hex(weights->sha256);
-  entry->weights = type == engine::WeightType::q8 ? "q8" : "f32";
+  entry->sha256_hex = load.sha256_hex;
+  entry->weights = load.type == engine::WeightType::q8 ? "q8" : "f32";
   entry->model = std::move(loaded.value());
-  std::shared_ptr<const LoadedModelEntry> shared = std::move(entry);
-  table()[std::string(name)] = shared;
-  return shared;
+  return std::shared_ptr<const LoadedModelEntry>(std::move(entry));
+}
+
+Result<LoadStep> load_step(const std::string& name, PendingLoad& load) {
+  CallBudget budget(kUpdateInstructionLimit);
+  const bool copied_before = progress_of(load).done_bytes == progress_of(load).total_bytes;
+  bool done = copied_before;
+  if (!done) HYV_RETURN_IF_ERROR(copy_some(load, budget, done));
+  // The parse cannot stop half-way: it gets a call of its own unless it surely fits in this one.
+  const bool parse_fits =
+      ic0::instruction_counter() + load.parse_instructions + kReplyReserveInstructions <=
+      kUpdateInstructionLimit;
+  if (!done || (!copied_before && !parse_fits)) {
+    return LoadStep{nullptr, progress_of(load)};
+  }
+  Result<std::shared_ptr<const LoadedModelEntry>> loaded = parse(name, load);
+  if (!loaded.ok()) return loaded.status();
+  return LoadStep{std::move(loaded.value()), progress_of(load)};
+}
+
+}  // namespace
+
+Result<LoadStep> model_load(std::string_view name, std::string_view quantize) {
+  Result<engine::WeightType> type = weight_type(quantize);
+  if (!type.ok()) return type.status();
+  const std::vector<ModelInfo> all = models_list();
+  auto it = pending().find(name);
+  if (it != pending().end() &&
+      (it->second.type != type.value() || !still_current(it->second, all))) {
+    pending().erase(it);
+    it = pending().end();
+  }
+  if (it == pending().end()) {
+    Result<PendingLoad> plan = plan_load(name, type.value(), all);
+    if (!plan.ok()) return plan.status();
+    it = pending().emplace(std::string(name), std::move(plan.value())).first;
+  }
+  Result<LoadStep> step = load_step(it->first, it->second);
+  if (!step.ok() || step.value().loaded != nullptr) pending().erase(it);
+  if (step.ok() && step.value().loaded != nullptr) table()[std::string(name)] = step.value().loaded;
+  return step;
 }
 
 std::shared_ptr<const LoadedModelEntry> find_loaded(std::string_view name) {
+  if (pending().find(name) != pending().end()) return nullptr;
   auto it = table().find(name);
   return it == table().end() ? nullptr : it->second;
+}
+
+std::optional<LoadProgress> pending_load(std::string_view name) {
+  auto it = pending().find(name);
+  if (it == pending().end()) return std::nullopt;
+  return progress_of(it->second);
+}
+
+void cancel_loads_reading(std::string_view upload_name) {
+  std::erase_if(pending(), [&](const auto& item) {
+    for (const PendingFile& f : item.second.files) {
+      if (f.upload == upload_name) return true;
+    }
+    return false;
+  });
 }
 
 }  // namespace hyv::canister

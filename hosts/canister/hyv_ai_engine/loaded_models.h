@@ -3,10 +3,14 @@
 //   <model>.config.json, <model>.model.safetensors, and <model>.vocab.json + <model>.merges.txt
 //   and/or <model>.tokenizer.json
 // model_load(<model>) reads them into the heap and parses them (hyv::engine::load_model_folder).
+// The copy from stable memory is spread over as many calls as it needs (a pending load is kept on
+// the heap between calls); the parse runs in one call, its own when the copy has used too much of
+// the call before it. A model is usable only once its load is complete.
 // The table lives on the heap only: after an upgrade every model must be loaded again.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,10 +26,31 @@ struct LoadedModelEntry {
   engine::LoadedModel model;
 };
 
-// quantize: "" or "none" (f32) or "q8". Loading a name again replaces it; sessions already running
-// keep the model they started with.
-Result<std::shared_ptr<const LoadedModelEntry>> model_load(std::string_view name,
-                                                           std::string_view quantize);
+// How far a pending load is: bytes of the model's files copied into the heap, of all of them.
+// done_bytes == total_bytes: copied, the parse runs at the next call.
+struct LoadProgress {
+  uint64_t done_bytes = 0;
+  uint64_t total_bytes = 0;
+};
+
+// One model_load call: the loaded model, or (loaded == nullptr) the progress of a load that needs
+// another call.
+struct LoadStep {
+  std::shared_ptr<const LoadedModelEntry> loaded;
+  LoadProgress progress;
+};
+
+// Starts, or continues, loading `name` until the call's instruction budget nears its end.
+// quantize: "" or "none" (f32) or "q8"; a pending load with the other quantize starts again.
+// Loading a name again replaces it once complete; sessions already running keep the model they
+// started with. An error drops the pending load.
+Result<LoadStep> model_load(std::string_view name, std::string_view quantize);
+
+// The loaded model of this name; nullptr when none, or while a load of that name is pending.
 std::shared_ptr<const LoadedModelEntry> find_loaded(std::string_view name);
+// The progress of the pending load of this model, if one is pending.
+std::optional<LoadProgress> pending_load(std::string_view name);
+// A new upload or delete of `upload_name` ("<model>.<file>") drops any pending load that reads it.
+void cancel_loads_reading(std::string_view upload_name);
 
 }  // namespace hyv::canister

@@ -47,7 +47,10 @@ struct Types {
   TypeRef loaded_info =
       t.record({field("name", prim(Op::Text)), field("sha256", prim(Op::Text)),
                 field("weights", prim(Op::Text)), field("parameters", prim(Op::Nat64))});
-  TypeRef result_loaded = t.variant({field("Ok", loaded_info), field("Err", prim(Op::Text))});
+  TypeRef load_progress =
+      t.record({field("done_bytes", prim(Op::Nat64)), field("total_bytes", prim(Op::Nat64))});
+  TypeRef result_loaded = t.variant(
+      {field("Ok", loaded_info), field("Pending", load_progress), field("Err", prim(Op::Text))});
   TypeRef generate_request =
       t.record({field("model", prim(Op::Text)), field("prompt", prim(Op::Text)),
                 field("max_tokens", prim(Op::Nat32)), field("temperature", prim(Op::Float32)),
@@ -240,6 +243,8 @@ extern "C" HYV_CANISTER_UPDATE(model_upload_begin) void model_upload_begin() {
   hyv::Result<uint64_t> id =
       store::upload_begin(a.field(id_of("name"))->text, a.field(id_of("total_bytes"))->bits,
                           a.field(id_of("sha256"))->blob, ic0::time_ns());
+  // A load that reads this name (one that had no such file, say) would parse stale files.
+  if (id.ok()) store::cancel_loads_reading(a.field(id_of("name"))->text);
   reply_one(types, types.result_nat64,
             id.ok() ? Value::variant(id_of("Ok"), Value::fixed(Op::Nat64, id.value()))
                     : err(id.status()));
@@ -282,6 +287,7 @@ extern "C" HYV_CANISTER_UPDATE(model_delete) void model_delete() {
   if (!args.ok) return;
   hyv::Status s = check_may_manage_models();
   if (s.ok()) s = store::model_delete(args.values[0].text);
+  if (s.ok()) store::cancel_loads_reading(args.values[0].text);
   reply_one(types, types.result_unit, s.ok() ? Value::variant(id_of("Ok"), Value::null()) : err(s));
 }
 
@@ -327,7 +333,8 @@ extern "C" HYV_CANISTER_QUERY(uploaders_list) void uploaders_list() {
 }
 
 // Parses an uploaded model folder into the heap (controllers and uploaders only: it costs memory
-// every user shares). The heap is reset at an upgrade: load again after one.
+// every user shares), or takes a pending load on; `Pending` asks for another call. The heap is
+// reset at an upgrade: load again after one.
 extern "C" HYV_CANISTER_UPDATE(model_load) void model_load() {
   Types types;
   TypeRef expected[] = {types.model_load_arg};
@@ -341,7 +348,15 @@ extern "C" HYV_CANISTER_UPDATE(model_load) void model_load() {
   auto loaded = store::model_load(a.field(id_of("name"))->text,
                                   quantize->items.empty() ? "" : quantize->items[0].text);
   if (!loaded.ok()) return reply_one(types, types.result_loaded, err(loaded.status()));
-  const store::LoadedModelEntry& m = *loaded.value();
+  if (loaded.value().loaded == nullptr) {
+    const store::LoadProgress& p = loaded.value().progress;
+    Value progress = Value::record(
+        {id_of("done_bytes"), id_of("total_bytes")},
+        {Value::fixed(Op::Nat64, p.done_bytes), Value::fixed(Op::Nat64, p.total_bytes)});
+    return reply_one(types, types.result_loaded,
+                     Value::variant(id_of("Pending"), std::move(progress)));
+  }
+  const store::LoadedModelEntry& m = *loaded.value().loaded;
   Value info = Value::record(
       {id_of("name"), id_of("sha256"), id_of("weights"), id_of("parameters")},
       {Value::text_(m.name), Value::text_(m.sha256_hex), Value::text_(m.weights),

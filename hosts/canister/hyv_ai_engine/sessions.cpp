@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "hyv/ic0/api.h"
 #include "saved_sessions.h"
@@ -124,6 +125,11 @@ Result<GenerateOutput> run_step(uint64_t id, Session& s, uint64_t now_ns) {
 }
 
 Status not_loaded(const std::string& model) {
+  if (std::optional<LoadProgress> p = pending_load(model)) {
+    return Status::Error("model '" + model + "' is being loaded (" + std::to_string(p->done_bytes) +
+                         " of " + std::to_string(p->total_bytes) +
+                         " bytes read): call model_load again until it returns Ok");
+  }
   return Status::Error("model '" + model + "' is not loaded: call model_load first");
 }
 

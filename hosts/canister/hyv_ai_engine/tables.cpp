@@ -115,6 +115,10 @@ Status start_schema(Job& job) {
         continue;
       }
       std::shared_ptr<const LoadedModelEntry> m = find_loaded(c.text->model);
+      if (m == nullptr && pending_load(c.text->model)) {
+        return Status::Error(c.path + ": model '" + c.text->model +
+                             "' is being loaded: call model_load again until it returns Ok");
+      }
       if (m == nullptr) {
         return Status::Error(c.path + ": model '" + c.text->model +
                              "' is not loaded: call model_load first");
