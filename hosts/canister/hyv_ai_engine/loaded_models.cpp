@@ -1,6 +1,8 @@
 #include "loaded_models.h"
 
+#include <algorithm>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "heap_check.h"
@@ -40,16 +42,21 @@ constexpr int kRequiredFiles = 2;
 // Bytes copied from stable memory between two looks at the instruction counter.
 constexpr uint64_t kCopyChunkBytes = uint64_t{4} << 20;
 // Instructions the parse (safetensors, transpose, quantize, tokenizer) costs per weight, with
-// margin: DistilGPT-2 shape measured ~26 (f32) and ~46 (q8) for the whole load, copy included
-// (docs/benchmarks.md).
+// margin: DistilGPT-2 shape measured ~23 (f32) and ~42 (q8) for the whole load, copy included
+// (docs/benchmarks.md). Too low only costs a trapped call (rolled back; the next call parses
+// from a fresh budget); the refusal of models whose parse alone passes a call relies on it.
 constexpr uint64_t kParseInstructionsPerWeightF32 = 40;
 constexpr uint64_t kParseInstructionsPerWeightQ8 = 64;
 
 struct PendingFile {
-  std::string upload;          // "<model>.<file>"
-  uint64_t id = 0;             // the upload's id: a new upload of the same name has another
-  uint64_t total = 0;          // 0 when the (optional) file is absent
-  std::vector<uint8_t> bytes;  // copied so far
+  std::string upload;   // "<model>.<file>"
+  uint64_t id = 0;      // the upload's id: a new upload of the same name has another
+  uint64_t total = 0;   // 0 when the (optional) file is absent
+  uint64_t copied = 0;  // bytes [0, copied) of `bytes` hold the file's
+  // `total` bytes from its first chunk on, left uninitialised: zeroing a model's worth of heap
+  // first would cost as much as the copy (~1 instruction a byte).
+  std::unique_ptr<uint8_t[]> bytes;
+  Bytes view() const { return {bytes.get(), static_cast<size_t>(copied)}; }
 };
 
 // A load between calls: what it reads, and how far the copy is.
@@ -68,7 +75,7 @@ std::map<std::string, PendingLoad, std::less<>>& pending() {
 LoadProgress progress_of(const PendingLoad& load) {
   LoadProgress p;
   for (const PendingFile& f : load.files) {
-    p.done_bytes += f.bytes.size();
+    p.done_bytes += f.copied;
     p.total_bytes += f.total;
   }
   return p;
@@ -151,12 +158,13 @@ Result<PendingLoad> plan_load(std::string_view name, engine::WeightType type,
 // Copies the next chunks of the files until all are copied (done) or the budget nears its end.
 Status copy_some(PendingLoad& load, CallBudget& budget, bool& done) {
   for (PendingFile& f : load.files) {
-    while (f.bytes.size() < f.total) {
-      if (f.bytes.capacity() < f.total) f.bytes.reserve(f.total);
-      Result<std::vector<uint8_t>> chunk =
-          model_read_range(f.upload, f.bytes.size(), kCopyChunkBytes);
-      if (!chunk.ok()) return chunk.status();
-      f.bytes.insert(f.bytes.end(), chunk.value().begin(), chunk.value().end());
+    while (f.copied < f.total) {
+      if (f.bytes == nullptr) f.bytes.reset(new uint8_t[static_cast<size_t>(f.total)]);
+      const uint64_t n = std::min(kCopyChunkBytes, f.total - f.copied);
+      HYV_RETURN_IF_ERROR(
+          model_read_into(f.upload, f.copied,
+                          std::span<uint8_t>(f.bytes.get() + f.copied, static_cast<size_t>(n))));
+      f.copied += n;
       if (budget.exhausted()) {
         done = progress_of(load).done_bytes == progress_of(load).total_bytes;
         return Status::Ok();
@@ -170,11 +178,11 @@ Status copy_some(PendingLoad& load, CallBudget& budget, bool& done) {
 Result<std::shared_ptr<const LoadedModelEntry>> parse(std::string_view name,
                                                       const PendingLoad& load) {
   engine::ModelFolderFiles files;
-  files.config_json = load.files[0].bytes;
-  files.safetensors = load.files[1].bytes;
-  files.vocab_json = load.files[2].bytes;
-  files.merges_txt = load.files[3].bytes;
-  files.tokenizer_json = load.files[4].bytes;
+  files.config_json = load.files[0].view();
+  files.safetensors = load.files[1].view();
+  files.vocab_json = load.files[2].view();
+  files.merges_txt = load.files[3].view();
+  files.tokenizer_json = load.files[4].view();
   Result<engine::LoadedModel> loaded = engine::load_model_folder(files, load.type);
   if (!loaded.ok()) return loaded.status().with_context("model '" + std::string(name) + "'");
   auto entry = std::make_shared<LoadedModelEntry>();

@@ -306,4 +306,21 @@ Result<std::vector<uint8_t>> model_read_range(std::string_view name, uint64_t of
   return bytes;
 }
 
+Status model_read_into(std::string_view name, uint64_t offset, std::span<uint8_t> out) {
+  Directory d = load();
+  int slot = find_by_name(d, name);
+  if (slot < 0) return Status::Error("no model named '" + std::string(name) + "' was uploaded");
+  const Entry& e = d.entries[slot];
+  if (e.state != EntryState::Complete) {
+    return Status::Error("model '" + std::string(name) + "' is still uploading: finish it first");
+  }
+  if (offset > e.total_bytes || out.size() > e.total_bytes - offset) {
+    return Status::Error("model '" + std::string(name) + "' has " + std::to_string(e.total_bytes) +
+                         " bytes; bytes [" + std::to_string(offset) + ", " +
+                         std::to_string(offset + out.size()) + ") are outside it");
+  }
+  ic0::stable_read(e.data_offset + offset, out);
+  return Status::Ok();
+}
+
 }  // namespace hyv::canister

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,5 +84,8 @@ Result<std::vector<uint8_t>> model_read(std::string_view name);
 // Bytes [offset, offset + size) of it, cut at its end.
 Result<std::vector<uint8_t>> model_read_range(std::string_view name, uint64_t offset,
                                               uint64_t size);
+// Fills `out` with bytes [offset, offset + out.size()) of it (which must lie inside it), with no
+// copy in between.
+Status model_read_into(std::string_view name, uint64_t offset, std::span<uint8_t> out);
 
 }  // namespace hyv::canister
