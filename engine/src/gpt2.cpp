@@ -13,6 +13,7 @@
 #include <string>
 
 #include "gpt2_weights.h"
+#include "hyv/engine/gpt2_loader.h"
 #include "hyv/engine/kernels.h"
 #include "str_cat.h"
 
@@ -176,13 +177,17 @@ Gpt2Model& Gpt2Model::operator=(Gpt2Model&& o) noexcept {
 }
 
 Result<Gpt2Model> Gpt2Model::load(const Gpt2Config& config, Bytes safetensors, WeightType type) {
-  HYV_RETURN_IF_ERROR(validate_gpt2_config(config));
-  Gpt2Config c = config;
-  if (c.n_inner == 0) c.n_inner = 4 * c.n_embd;
-  auto weights = load_gpt2_weights(c, safetensors, type);
-  if (!weights.ok()) return weights.status();
+  auto loader = Gpt2Loader::create(config, safetensors, type);
+  if (!loader.ok()) return loader.status();
+  while (!loader.value().done()) {
+    HYV_RETURN_IF_ERROR(loader.value().step());
+  }
+  return std::move(loader.value()).finish();
+}
+
+Gpt2Model Gpt2Loader::assemble(const Gpt2Config& config, WeightType type, Gpt2Weights&& weights) {
   Gpt2Model model;
-  model.impl_ = new Impl{c, type, std::move(weights).value()};
+  model.impl_ = new Gpt2Model::Impl{config, type, std::move(weights)};
   return model;
 }
 

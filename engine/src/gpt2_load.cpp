@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gpt2_weights.h"
+#include "hyv/engine/gpt2_loader.h"
 #include "hyv/engine/safetensors.h"
 #include "str_cat.h"
 
@@ -151,37 +152,50 @@ Status check_layer_count(const SafetensorsFile& file, int n_layer) {
   return Status::Ok();
 }
 
-Result<Gpt2Block> load_block(const TensorSource& src, const Gpt2Config& c, int i, WeightType type) {
+// Part `part` (0..3) of block i: 0 = the LayerNorm vectors and attn.c_attn, 1 = attn.c_proj,
+// 2 = mlp.c_fc, 3 = mlp.c_proj; in the order the tensors were always read, so errors stay the same.
+Status load_block_part(const TensorSource& src, const Gpt2Config& c, int i, int part,
+                       WeightType type, Gpt2Block& b) {
   const std::string p = str_cat("h.", std::to_string(i)) + ".";
   const int e = c.n_embd;
-  Gpt2Block b;
-  auto ln1g = load_vector(src, p + "ln_1.weight", e, "[n_embd]");
-  auto ln1b = load_vector(src, p + "ln_1.bias", e, "[n_embd]");
-  auto ln2g = load_vector(src, p + "ln_2.weight", e, "[n_embd]");
-  auto ln2b = load_vector(src, p + "ln_2.bias", e, "[n_embd]");
-  for (auto* r : {&ln1g, &ln1b, &ln2g, &ln2b}) {
-    if (!r->ok()) return r->status();
-  }
-  b.ln1_gamma = std::move(ln1g).value();
-  b.ln1_beta = std::move(ln1b).value();
-  b.ln2_gamma = std::move(ln2g).value();
-  b.ln2_beta = std::move(ln2b).value();
-  auto qkv =
-      load_conv1d(src, p + "attn.c_attn", e, 3 * e, "[n_embd, 3 * n_embd]", "[3 * n_embd]", type);
-  if (!qkv.ok()) return qkv.status();
-  auto proj = load_conv1d(src, p + "attn.c_proj", e, e, "[n_embd, n_embd]", "[n_embd]", type);
-  if (!proj.ok()) return proj.status();
-  auto fc = load_conv1d(src, p + "mlp.c_fc", e, c.n_inner, "[n_embd, n_inner (4 * n_embd)]",
-                        "[n_inner (4 * n_embd)]", type);
-  if (!fc.ok()) return fc.status();
-  auto mproj = load_conv1d(src, p + "mlp.c_proj", c.n_inner, e, "[n_inner (4 * n_embd), n_embd]",
+  Result<Linear> linear = Status::Error("unreachable: no such block part");
+  switch (part) {
+    case 0: {
+      auto ln1g = load_vector(src, p + "ln_1.weight", e, "[n_embd]");
+      auto ln1b = load_vector(src, p + "ln_1.bias", e, "[n_embd]");
+      auto ln2g = load_vector(src, p + "ln_2.weight", e, "[n_embd]");
+      auto ln2b = load_vector(src, p + "ln_2.bias", e, "[n_embd]");
+      for (auto* r : {&ln1g, &ln1b, &ln2g, &ln2b}) {
+        if (!r->ok()) return r->status();
+      }
+      b.ln1_gamma = std::move(ln1g).value();
+      b.ln1_beta = std::move(ln1b).value();
+      b.ln2_gamma = std::move(ln2g).value();
+      b.ln2_beta = std::move(ln2b).value();
+      linear = load_conv1d(src, p + "attn.c_attn", e, 3 * e, "[n_embd, 3 * n_embd]", "[3 * n_embd]",
+                           type);
+      if (!linear.ok()) return linear.status();
+      b.attn_qkv = std::move(linear).value();
+      return Status::Ok();
+    }
+    case 1:
+      linear = load_conv1d(src, p + "attn.c_proj", e, e, "[n_embd, n_embd]", "[n_embd]", type);
+      if (!linear.ok()) return linear.status();
+      b.attn_proj = std::move(linear).value();
+      return Status::Ok();
+    case 2:
+      linear = load_conv1d(src, p + "mlp.c_fc", e, c.n_inner, "[n_embd, n_inner (4 * n_embd)]",
+                           "[n_inner (4 * n_embd)]", type);
+      if (!linear.ok()) return linear.status();
+      b.mlp_fc = std::move(linear).value();
+      return Status::Ok();
+    default:
+      linear = load_conv1d(src, p + "mlp.c_proj", c.n_inner, e, "[n_inner (4 * n_embd), n_embd]",
                            "[n_embd]", type);
-  if (!mproj.ok()) return mproj.status();
-  b.attn_qkv = std::move(qkv).value();
-  b.attn_proj = std::move(proj).value();
-  b.mlp_fc = std::move(fc).value();
-  b.mlp_proj = std::move(mproj).value();
-  return b;
+      if (!linear.ok()) return linear.status();
+      b.mlp_proj = std::move(linear).value();
+      return Status::Ok();
+  }
 }
 
 // wte, and lm_head.weight when the checkpoint stores one that differs from wte.
@@ -242,28 +256,97 @@ void Linear::row(int r, float* out) const {
   }
 }
 
-Result<Gpt2Weights> load_gpt2_weights(const Gpt2Config& c, Bytes safetensors, WeightType type) {
+struct Gpt2Loader::State {
+  Gpt2Config config;
+  WeightType type = WeightType::f32;
+  SafetensorsFile file;
+  Gpt2Weights weights;
+  int next = 0;  // steps done
+  bool failed = false;
+};
+
+Gpt2Loader::Gpt2Loader(std::unique_ptr<State> state) : s_(std::move(state)) {}
+Gpt2Loader::Gpt2Loader(Gpt2Loader&&) noexcept = default;
+Gpt2Loader& Gpt2Loader::operator=(Gpt2Loader&&) noexcept = default;
+Gpt2Loader::~Gpt2Loader() = default;
+
+Result<Gpt2Loader> Gpt2Loader::create(const Gpt2Config& config, Bytes safetensors,
+                                      WeightType type) {
+  HYV_RETURN_IF_ERROR(validate_gpt2_config(config));
   auto file = SafetensorsFile::parse(safetensors);
   if (!file.ok()) return file.status();  // the caller knows the file name and adds it
-  HYV_RETURN_IF_ERROR(check_layer_count(file.value(), c.n_layer));
-  const TensorSource src(file.value());
+  auto s = std::make_unique<State>();
+  s->config = config;
+  if (s->config.n_inner == 0) s->config.n_inner = 4 * s->config.n_embd;
+  s->type = type;
+  s->file = std::move(file).value();
+  HYV_RETURN_IF_ERROR(check_layer_count(s->file, s->config.n_layer));
+  return Gpt2Loader(std::move(s));
+}
 
-  Gpt2Weights w;
-  HYV_RETURN_IF_ERROR(load_embeddings(src, c, type, w));
-  for (int i = 0; i < c.n_layer; ++i) {
-    auto block = load_block(src, c, i, type);
-    if (!block.ok()) return block.status();
-    w.blocks.push_back(std::move(block).value());
+int Gpt2Loader::steps_done() const {
+  return s_->next;
+}
+int Gpt2Loader::steps_total() const {
+  return 2 + 4 * s_->config.n_layer;
+}
+
+int64_t Gpt2Loader::next_step_elements() const {
+  const Gpt2Config& c = s_->config;
+  const int64_t e = c.n_embd, inner = c.n_inner;
+  const int k = s_->next;
+  if (k >= steps_total()) return 0;
+  if (k == 0) {
+    const int64_t head = TensorSource(s_->file).find("lm_head.weight") != nullptr ? 2 : 1;
+    return head * c.vocab_size * e + int64_t{c.n_positions} * e;
   }
-  auto g = load_vector(src, "ln_f.weight", c.n_embd, "[n_embd]");
-  if (!g.ok()) return g.status();
-  auto b = load_vector(src, "ln_f.bias", c.n_embd, "[n_embd]");
-  if (!b.ok()) return b.status();
-  w.lnf_gamma = std::move(g).value();
-  w.lnf_beta = std::move(b).value();
-  w.parameter_count += static_cast<int64_t>(c.vocab_size + c.n_positions) * c.n_embd +
-                       c.n_layer * block_parameters(c) + 2 * c.n_embd;
-  return w;
+  if (k == steps_total() - 1) return 2 * e;
+  switch ((k - 1) % 4) {
+    case 0:
+      return 3 * e * e + 4 * e;
+    case 1:
+      return e * e;
+    default:
+      return e * inner;
+  }
+}
+
+Status Gpt2Loader::step() {
+  State& s = *s_;
+  if (s.failed) return Status::Error("the load already failed");
+  if (s.next >= steps_total()) return Status::Ok();
+  const TensorSource src(s.file);
+  const Gpt2Config& c = s.config;
+  Status st = Status::Ok();
+  if (s.next == 0) {
+    st = load_embeddings(src, c, s.type, s.weights);
+  } else if (s.next == steps_total() - 1) {
+    auto g = load_vector(src, "ln_f.weight", c.n_embd, "[n_embd]");
+    auto b = g.ok() ? load_vector(src, "ln_f.bias", c.n_embd, "[n_embd]") : g.status();
+    if (!b.ok()) {
+      st = b.status();
+    } else {
+      s.weights.lnf_gamma = std::move(g).value();
+      s.weights.lnf_beta = std::move(b).value();
+      s.weights.parameter_count += static_cast<int64_t>(c.vocab_size + c.n_positions) * c.n_embd +
+                                   c.n_layer * block_parameters(c) + 2 * c.n_embd;
+    }
+  } else {
+    const int layer = (s.next - 1) / 4, part = (s.next - 1) % 4;
+    if (part == 0) s.weights.blocks.emplace_back();
+    st = load_block_part(src, c, layer, part, s.type, s.weights.blocks.back());
+  }
+  if (!st.ok()) {
+    s.failed = true;
+    return st;
+  }
+  ++s.next;
+  return Status::Ok();
+}
+
+Result<Gpt2Model> Gpt2Loader::finish() && {
+  if (s_->failed || !done()) return Status::Error("finish before the load is done");
+  return assemble(s_->config, s_->type, std::move(s_->weights));
 }
 
 }  // namespace hyv::engine

@@ -73,7 +73,4 @@ struct Gpt2Weights {
   const Linear& logits_matrix() const { return lm_head.rows > 0 ? lm_head : wte; }
 };
 
-// Reads, checks against config (config.n_inner already resolved), converts and, for q8, quantises.
-Result<Gpt2Weights> load_gpt2_weights(const Gpt2Config& config, Bytes safetensors, WeightType type);
-
 }  // namespace hyv::engine

@@ -28,7 +28,7 @@ int64_t gpt2_parameter_count(const Gpt2Config& c) {
   return int64_t(c.vocab_size) * e + int64_t(c.n_positions) * e + c.n_layer * per_layer + 2 * e;
 }
 
-Result<LoadedModel> load_model_folder(const ModelFolderFiles& f, WeightType type) {
+Result<ModelFolderLoader> ModelFolderLoader::create(const ModelFolderFiles& f, WeightType type) {
   if (f.config_json.empty()) return Status::Error("config.json: missing or empty");
   if (f.safetensors.empty()) return Status::Error("model.safetensors: missing or empty");
   auto config = parse_gpt2_config(as_string_view(f.config_json));
@@ -41,9 +41,30 @@ Result<LoadedModel> load_model_folder(const ModelFolderFiles& f, WeightType type
                          std::to_string(config.value().vocab_size) +
                          ": the tokenizer does not belong to this model");
   }
-  auto model = Gpt2Model::load(config.value(), f.safetensors, type);
+  auto weights = Gpt2Loader::create(config.value(), f.safetensors, type);
+  if (!weights.ok()) return weights.status().with_context("model.safetensors");
+  return ModelFolderLoader(std::move(weights).value(), std::move(tokenizer).value());
+}
+
+Status ModelFolderLoader::step() {
+  Status st = weights_.step();
+  if (!st.ok()) return st.with_context("model.safetensors");
+  return st;
+}
+
+Result<LoadedModel> ModelFolderLoader::finish() && {
+  auto model = std::move(weights_).finish();
   if (!model.ok()) return model.status().with_context("model.safetensors");
-  return LoadedModel{std::move(model).value(), std::move(tokenizer).value()};
+  return LoadedModel{std::move(model).value(), std::move(tokenizer_)};
+}
+
+Result<LoadedModel> load_model_folder(const ModelFolderFiles& f, WeightType type) {
+  auto loader = ModelFolderLoader::create(f, type);
+  if (!loader.ok()) return loader.status();
+  while (!loader.value().done()) {
+    HYV_RETURN_IF_ERROR(loader.value().step());
+  }
+  return std::move(loader.value()).finish();
 }
 
 }  // namespace hyv::engine

@@ -42,7 +42,9 @@ const METHODS = {
   model_load: [[IDL.Record({ name: IDL.Text, quantize: IDL.Opt(IDL.Text) })],
     IDL.Variant({
       Ok: IDL.Record({ name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64 }),
-      Pending: IDL.Record({ done_bytes: IDL.Nat64, total_bytes: IDL.Nat64 }),
+      Pending: IDL.Record({
+        done_bytes: IDL.Nat64, total_bytes: IDL.Nat64, done_steps: IDL.Nat64, total_steps: IDL.Nat64,
+      }),
       Err: IDL.Text,
     })],
   generate_start: [[Request], GenerateResult],
@@ -229,7 +231,7 @@ function loadAll(name, quantize) {
   return replies;
 }
 
-test('model_load over several calls: progress grows, the pending model cannot generate, then it equals the CLI', () => {
+test('model_load over several calls, copy then parse step by step: progress grows, the pending model cannot generate, then it equals the CLI', () => {
   uploadFolder('multi');
   // Each call copies one chunk, then finds its budget spent.
   host.performanceCounter = (reads) => (reads >= 1 ? BIG : 0n);
@@ -241,15 +243,25 @@ test('model_load over several calls: progress grows, the pending model cannot ge
   const replies = [first, ...loadAll('multi', ['q8'])];
   host.performanceCounter = null;
   const pending = replies.slice(0, -1).map((r) => r.Pending);
-  // One call per file at least, and the parse in a call of its own.
-  assert.ok(pending.length >= FILES.length, `only ${pending.length} Pending replies`);
   for (const p of pending) assert.equal(p.total_bytes, folderBytes());
-  for (let i = 1; i < pending.length; ++i) {
-    assert.ok(pending[i].done_bytes > pending[i - 1].done_bytes ||
-      (i === pending.length - 1 && pending[i].done_bytes === pending[i].total_bytes),
-    `progress ${show(pending)}`);
+  // The copy: one call per file at least, bytes growing with every call, no parse step yet.
+  const copy = pending.filter((p) => p.total_steps === 0n);
+  assert.ok(copy.length >= FILES.length, `only ${copy.length} copying calls`);
+  for (let i = 1; i < copy.length; ++i) {
+    assert.ok(copy[i].done_bytes > copy[i - 1].done_bytes, `progress ${show(copy)}`);
   }
-  assert.equal(pending.at(-1).done_bytes, folderBytes(), 'the parse waits for a call of its own');
+  assert.equal(copy.at(-1).done_bytes, folderBytes(), 'the parse waits for a call of its own');
+  // The parse: one step a call (config and tokenizer, then each weight matrix), the last in the
+  // call that returns Ok.
+  const parse = pending.slice(copy.length);
+  const nLayer = JSON.parse(readFileSync(`${folder}/config.json`, 'utf8')).n_layer;
+  const steps = BigInt(1 + 2 + 4 * nLayer);
+  assert.equal(parse.length, Number(steps) - 1, `parse replies ${show(parse)}`);
+  parse.forEach((p, i) => {
+    assert.equal(p.done_bytes, folderBytes());
+    assert.equal(p.total_steps, steps);
+    assert.equal(p.done_steps, BigInt(i + 1));
+  });
   const m = ok(replies.at(-1));
   assert.equal(m.weights, 'q8');
   assert.equal(m.sha256, sha(readFileSync(`${folder}/model.safetensors`)).toString('hex'));

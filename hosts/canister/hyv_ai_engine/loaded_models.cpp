@@ -41,12 +41,16 @@ constexpr const char* kFiles[] = {"config.json", "model.safetensors", "vocab.jso
 constexpr int kRequiredFiles = 2;
 // Bytes copied from stable memory between two looks at the instruction counter.
 constexpr uint64_t kCopyChunkBytes = uint64_t{4} << 20;
-// Instructions the parse (safetensors, transpose, quantize, tokenizer) costs per weight, with
+// Instructions one parse step (convert, transpose, quantize a tensor) costs per weight, with
 // margin: DistilGPT-2 shape measured ~23 (f32) and ~42 (q8) for the whole load, copy included
-// (docs/benchmarks.md). Too low only costs a trapped call (rolled back; the next call parses
-// from a fresh budget); the refusal of models whose parse alone passes a call relies on it.
+// (docs/benchmarks.md). A step starts only when this estimate fits what is left of the call (the
+// first step of a call always runs); too low only costs a trapped call, rolled back, after which
+// the next call starts that step from a fresh budget.
 constexpr uint64_t kParseInstructionsPerWeightF32 = 40;
 constexpr uint64_t kParseInstructionsPerWeightQ8 = 64;
+// The parse's first step reads config.json, the tokenizer and the safetensors header: per byte of
+// the first and the tokenizer's files, with margin (GPT-2's 1.5 MB measured 0.56B in all).
+constexpr uint64_t kTokenizerInstructionsPerByte = 500;
 
 struct PendingFile {
   std::string upload;   // "<model>.<file>"
@@ -63,8 +67,9 @@ struct PendingFile {
 struct PendingLoad {
   engine::WeightType type = engine::WeightType::f32;
   std::string sha256_hex;
-  uint64_t parse_instructions = 0;  // estimated
   std::vector<PendingFile> files;
+  // Once the files are copied: the parse so far (reads the bytes of `files`).
+  std::unique_ptr<engine::ModelFolderLoader> parser;
 };
 
 std::map<std::string, PendingLoad, std::less<>>& pending() {
@@ -77,6 +82,10 @@ LoadProgress progress_of(const PendingLoad& load) {
   for (const PendingFile& f : load.files) {
     p.done_bytes += f.copied;
     p.total_bytes += f.total;
+  }
+  if (load.parser != nullptr) {
+    p.done_steps = 1 + static_cast<uint64_t>(load.parser->steps_done());
+    p.total_steps = 1 + static_cast<uint64_t>(load.parser->steps_total());
   }
   return p;
 }
@@ -99,7 +108,7 @@ Result<engine::WeightType> weight_type(std::string_view quantize) {
                        "\"");
 }
 
-// Checks the folder and the heap and the parse's cost, and plans the copy; copies nothing.
+// Checks the folder and the heap, and plans the copy; copies nothing.
 Result<PendingLoad> plan_load(std::string_view name, engine::WeightType type,
                               const std::vector<ModelInfo>& all) {
   const std::string prefix = std::string(name) + ".";
@@ -142,16 +151,6 @@ Result<PendingLoad> plan_load(std::string_view name, engine::WeightType type,
       !st.ok()) {
     return st;
   }
-  load.parse_instructions =
-      elements.value() * (q8 ? kParseInstructionsPerWeightQ8 : kParseInstructionsPerWeightF32);
-  if (load.parse_instructions + kReplyReserveInstructions > kUpdateInstructionLimit) {
-    return Status::Error("model '" + std::string(name) + "' has " +
-                         std::to_string(elements.value()) + " weights; parsing them takes about " +
-                         std::to_string(load.parse_instructions / 1'000'000'000) +
-                         "B instructions, more than one call's " +
-                         std::to_string(kUpdateInstructionLimit / 1'000'000'000) +
-                         "B, and the parse cannot be split over calls: use a smaller model");
-  }
   return load;
 }
 
@@ -175,39 +174,78 @@ Status copy_some(PendingLoad& load, CallBudget& budget, bool& done) {
   return Status::Ok();
 }
 
-Result<std::shared_ptr<const LoadedModelEntry>> parse(std::string_view name,
-                                                      const PendingLoad& load) {
+engine::ModelFolderFiles folder_files(const PendingLoad& load) {
   engine::ModelFolderFiles files;
   files.config_json = load.files[0].view();
   files.safetensors = load.files[1].view();
   files.vocab_json = load.files[2].view();
   files.merges_txt = load.files[3].view();
   files.tokenizer_json = load.files[4].view();
-  Result<engine::LoadedModel> loaded = engine::load_model_folder(files, load.type);
-  if (!loaded.ok()) return loaded.status().with_context("model '" + std::string(name) + "'");
+  return files;
+}
+
+// Estimated instructions of the parse's next step.
+uint64_t next_step_cost(const PendingLoad& load) {
+  if (load.parser == nullptr) {
+    uint64_t bytes = load.files[0].total;
+    for (size_t i = 2; i < load.files.size(); ++i) bytes += load.files[i].total;
+    return bytes * kTokenizerInstructionsPerByte;
+  }
+  const uint64_t per_weight = load.type == engine::WeightType::q8 ? kParseInstructionsPerWeightQ8
+                                                                  : kParseInstructionsPerWeightF32;
+  return static_cast<uint64_t>(load.parser->next_step_elements()) * per_weight;
+}
+
+Status parse_step(PendingLoad& load) {
+  if (load.parser != nullptr) return load.parser->step();
+  Result<engine::ModelFolderLoader> parser =
+      engine::ModelFolderLoader::create(folder_files(load), load.type);
+  if (!parser.ok()) return parser.status();
+  load.parser = std::make_unique<engine::ModelFolderLoader>(std::move(parser).value());
+  return Status::Ok();
+}
+
+std::shared_ptr<const LoadedModelEntry> entry_of(std::string_view name, const PendingLoad& load,
+                                                 engine::LoadedModel model) {
   auto entry = std::make_shared<LoadedModelEntry>();
   entry->name = std::string(name);
   entry->sha256_hex = load.sha256_hex;
   entry->weights = load.type == engine::WeightType::q8 ? "q8" : "f32";
-  entry->model = std::move(loaded.value());
-  return std::shared_ptr<const LoadedModelEntry>(std::move(entry));
+  entry->model = std::move(model);
+  return entry;
 }
 
+// Copies, then parses step by step, while the next piece of work surely fits the call; the first
+// piece of every call runs, so each call makes progress.
 Result<LoadStep> load_step(const std::string& name, PendingLoad& load) {
   CallBudget budget(kUpdateInstructionLimit);
-  const bool copied_before = progress_of(load).done_bytes == progress_of(load).total_bytes;
-  bool done = copied_before;
-  if (!done) HYV_RETURN_IF_ERROR(copy_some(load, budget, done));
-  // The parse cannot stop half-way: it gets a call of its own unless it surely fits in this one.
-  const bool parse_fits =
-      ic0::instruction_counter() + load.parse_instructions + kReplyReserveInstructions <=
-      kUpdateInstructionLimit;
-  if (!done || (!copied_before && !parse_fits)) {
-    return LoadStep{nullptr, progress_of(load)};
+  const LoadProgress before = progress_of(load);
+  bool copied = before.done_bytes == before.total_bytes;
+  bool worked = !copied;
+  if (!copied) HYV_RETURN_IF_ERROR(copy_some(load, budget, copied));
+  if (!copied) return LoadStep{nullptr, progress_of(load)};
+  while (load.parser == nullptr || !load.parser->done()) {
+    const uint64_t cost = next_step_cost(load);
+    if (!worked && cost + kReplyReserveInstructions > kUpdateInstructionLimit) {
+      const std::string what =
+          load.parser == nullptr
+              ? std::string("config and tokenizer")
+              : "a tensor of " + std::to_string(load.parser->next_step_elements()) + " weights";
+      return Status::Error(
+          "model '" + name + "': one step of its parse (" + what + ") takes about " +
+          std::to_string(cost / 1'000'000'000) + "B instructions, more than one call's " +
+          std::to_string(kUpdateInstructionLimit / 1'000'000'000) + "B: use a smaller model");
+    }
+    if (worked &&
+        ic0::instruction_counter() + cost + kReplyReserveInstructions > kUpdateInstructionLimit) {
+      return LoadStep{nullptr, progress_of(load)};
+    }
+    if (Status st = parse_step(load); !st.ok()) return st.with_context("model '" + name + "'");
+    worked = true;
   }
-  Result<std::shared_ptr<const LoadedModelEntry>> loaded = parse(name, load);
-  if (!loaded.ok()) return loaded.status();
-  return LoadStep{std::move(loaded.value()), progress_of(load)};
+  Result<engine::LoadedModel> loaded = std::move(*load.parser).finish();
+  if (!loaded.ok()) return loaded.status().with_context("model '" + name + "'");
+  return LoadStep{entry_of(name, load, std::move(loaded).value()), progress_of(load)};
 }
 
 }  // namespace

@@ -2,10 +2,10 @@
 // per file of its Hugging Face folder, named "<model>.<file>":
 //   <model>.config.json, <model>.model.safetensors, and <model>.vocab.json + <model>.merges.txt
 //   and/or <model>.tokenizer.json
-// model_load(<model>) reads them into the heap and parses them (hyv::engine::load_model_folder).
-// The copy from stable memory is spread over as many calls as it needs (a pending load is kept on
-// the heap between calls); the parse runs in one call, its own when the copy has used too much of
-// the call before it. A model is usable only once its load is complete.
+// model_load(<model>) reads them into the heap and parses them (hyv::engine::ModelFolderLoader).
+// The copy from stable memory and the parse, one tensor a step, are spread over as many calls as
+// they need (a pending load is kept on the heap between calls). A model is usable only once its
+// load is complete.
 // The table lives on the heap only: after an upgrade every model must be loaded again.
 #pragma once
 
@@ -26,11 +26,14 @@ struct LoadedModelEntry {
   engine::LoadedModel model;
 };
 
-// How far a pending load is: bytes of the model's files copied into the heap, of all of them.
-// done_bytes == total_bytes: copied, the parse runs at the next call.
+// How far a pending load is: bytes of the model's files copied into the heap, of all of them; then
+// steps of the parse: 1 for config, tokenizer and safetensors header, 1 per weight matrix after
+// (2 + 4 n_layer). total_steps is 0 until the copy is done and the parse has begun.
 struct LoadProgress {
   uint64_t done_bytes = 0;
   uint64_t total_bytes = 0;
+  uint64_t done_steps = 0;
+  uint64_t total_steps = 0;
 };
 
 // One model_load call: the loaded model, or (loaded == nullptr) the progress of a load that needs

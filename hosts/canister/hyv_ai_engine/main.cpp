@@ -48,7 +48,8 @@ struct Types {
       t.record({field("name", prim(Op::Text)), field("sha256", prim(Op::Text)),
                 field("weights", prim(Op::Text)), field("parameters", prim(Op::Nat64))});
   TypeRef load_progress =
-      t.record({field("done_bytes", prim(Op::Nat64)), field("total_bytes", prim(Op::Nat64))});
+      t.record({field("done_bytes", prim(Op::Nat64)), field("total_bytes", prim(Op::Nat64)),
+                field("done_steps", prim(Op::Nat64)), field("total_steps", prim(Op::Nat64))});
   TypeRef result_loaded = t.variant(
       {field("Ok", loaded_info), field("Pending", load_progress), field("Err", prim(Op::Text))});
   TypeRef generate_request =
@@ -351,8 +352,9 @@ extern "C" HYV_CANISTER_UPDATE(model_load) void model_load() {
   if (loaded.value().loaded == nullptr) {
     const store::LoadProgress& p = loaded.value().progress;
     Value progress = Value::record(
-        {id_of("done_bytes"), id_of("total_bytes")},
-        {Value::fixed(Op::Nat64, p.done_bytes), Value::fixed(Op::Nat64, p.total_bytes)});
+        {id_of("done_bytes"), id_of("total_bytes"), id_of("done_steps"), id_of("total_steps")},
+        {Value::fixed(Op::Nat64, p.done_bytes), Value::fixed(Op::Nat64, p.total_bytes),
+         Value::fixed(Op::Nat64, p.done_steps), Value::fixed(Op::Nat64, p.total_steps)});
     return reply_one(types, types.result_loaded,
                      Value::variant(id_of("Pending"), std::move(progress)));
   }

@@ -97,6 +97,7 @@ class Gpt2Model {
   Gpt2Model& operator=(Gpt2Model&&) noexcept;
 
  private:
+  friend class Gpt2Loader;  // builds the model it loaded
   struct Impl;
   Impl* impl_ = nullptr;
 };

@@ -12,6 +12,7 @@
 
 #include "hyv/bytes.h"
 #include "hyv/engine/gpt2.h"
+#include "hyv/engine/gpt2_loader.h"
 #include "hyv/engine/tokenizer.h"
 #include "hyv/status.h"
 
@@ -31,6 +32,26 @@ struct LoadedModel {
 };
 
 Result<LoadedModel> load_model_folder(const ModelFolderFiles& files, WeightType type);
+
+// load_model_folder in steps (it is create, step until done, finish): create parses config.json,
+// the tokenizer and the safetensors header; each step converts one tensor (Gpt2Loader). Errors
+// start with the file's name, as load_model_folder's. The files' bytes must outlive the loader.
+class ModelFolderLoader {
+ public:
+  static Result<ModelFolderLoader> create(const ModelFolderFiles& files, WeightType type);
+  bool done() const { return weights_.done(); }
+  int steps_done() const { return weights_.steps_done(); }
+  int steps_total() const { return weights_.steps_total(); }
+  int64_t next_step_elements() const { return weights_.next_step_elements(); }
+  Status step();
+  Result<LoadedModel> finish() &&;
+
+ private:
+  ModelFolderLoader(Gpt2Loader weights, BpeTokenizer tokenizer)
+      : weights_(std::move(weights)), tokenizer_(std::move(tokenizer)) {}
+  Gpt2Loader weights_;
+  BpeTokenizer tokenizer_;
+};
 
 // Weights a GPT-2 of this shape holds (tied lm_head counted once), from config.json alone.
 int64_t gpt2_parameter_count(const Gpt2Config& config);
