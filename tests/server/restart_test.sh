@@ -9,11 +9,14 @@ trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # start: runs hyv serve on a free port; sets PID and URL (http://127.0.0.1:PORT).
 start() {
+  # The log of the previous run goes first: the new server's redirection empties the file only
+  # once its process runs, and meanwhile the loop below could read the old server's URL.
+  rm -f "$TMP/serve.log"
   "$HYV" serve --port 0 --data "$DATA" --jobs 1 >"$TMP/serve.log" 2>&1 &
   PID=$!
   URL=
   for _ in $(seq 300); do
-    URL=$(sed -n 's|^Hyv Studio: \(http://[0-9.:]*\)/.*|\1|p' "$TMP/serve.log")
+    URL=$(sed -n 's|^Hyv Studio: \(http://[0-9.:]*\)/.*|\1|p' "$TMP/serve.log" 2>/dev/null)
     [ -n "$URL" ] && return 0
     sleep 0.1
   done
