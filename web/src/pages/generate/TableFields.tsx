@@ -2,6 +2,7 @@
 // CSV sample to learn from, the row count and the seed.
 import { useMemo } from 'react';
 import { Field } from '../../components/Field';
+import { SeedField } from '../../components/SeedField';
 import { formatCount } from '../../lib/format';
 import { previewCsv, TABLE_ROWS, type FieldErrors } from '../../lib/params';
 import type { SchemaCheck } from '../../lib/schemaCheck';
@@ -224,24 +225,13 @@ export function TableFields(props: Props) {
             />
           )}
         </Field>
-        <Field
+        <SeedField
           id={f('seed')}
-          label="Seed"
           help="Same seed gives the same rows; empty for a random one."
+          value={state.seed}
           error={errors.seed}
-        >
-          {(d) => (
-            <input
-              id={f('seed')}
-              type="text"
-              inputMode="numeric"
-              value={state.seed}
-              onChange={(e) => onChange({ seed: e.target.value })}
-              aria-invalid={!!errors.seed}
-              aria-describedby={d}
-            />
-          )}
-        </Field>
+          onChange={(seed) => onChange({ seed })}
+        />
       </div>
     </>
   );

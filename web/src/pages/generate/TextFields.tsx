@@ -1,6 +1,7 @@
 // The Generate form's part for text and code: model, prompts and sampling parameters.
 import type { ModelList } from '../../api/types';
 import { Field } from '../../components/Field';
+import { SeedField } from '../../components/SeedField';
 import { formatCount } from '../../lib/format';
 import { defaultTextValues, TEXT_PARAMS, type FieldErrors } from '../../lib/params';
 
@@ -114,24 +115,13 @@ export function TextFields({ idPrefix, state, onChange, errors }: Props) {
             />
           )}
         </Field>
-        <Field
+        <SeedField
           id={f('seed')}
-          label="Seed"
           help="Same seed and parameters give the same samples; empty for a random one."
+          value={state.seed}
           error={errors.seed}
-        >
-          {(d) => (
-            <input
-              id={f('seed')}
-              type="text"
-              inputMode="numeric"
-              value={state.seed}
-              onChange={(e) => onChange({ seed: e.target.value })}
-              aria-invalid={!!errors.seed}
-              aria-describedby={d}
-            />
-          )}
-        </Field>
+          onChange={(seed) => onChange({ seed })}
+        />
       </div>
     </>
   );
