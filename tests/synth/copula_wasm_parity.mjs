@@ -10,25 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { openModule } from './wasm/module_io.mjs';
+
 const [hyv, wasmPath, trainCsv, tmp, peopleCsv] = process.argv.slice(2);
 let failures = 0;
 const fail = (m) => { console.error(`FAIL: ${m}`); failures += 1; };
 
-const module = new WebAssembly.Module(readFileSync(wasmPath));
-const imports = WebAssembly.Module.imports(module);
-if (imports.length !== 0) {
-  fail(`the module imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}`);
-  process.exit(1);
-}
-const wasm = new WebAssembly.Instance(module, {}).exports;
-wasm._initialize();
-const bytes = () => new Uint8Array(wasm.memory.buffer);
-const copyIn = (data) => {
-  const p = wasm.hyv_alloc(data.length);
-  bytes().set(data, p);
-  return [p, data.length];
-};
-const output = () => Buffer.from(bytes().slice(wasm.hyv_out_ptr(), wasm.hyv_out_ptr() + wasm.hyv_out_len()));
+const { wasm, copyIn, output } = openModule(wasmPath);
 
 function wasmFit(csv) {
   const [p, n] = copyIn(csv);

@@ -8,25 +8,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { openModule } from './wasm/module_io.mjs';
+
 const [hyv, wasmPath, tmp, ...schemas] = process.argv.slice(2);
 let failures = 0;
 const fail = (m) => { console.error(`FAIL: ${m}`); failures += 1; };
 
-const module = new WebAssembly.Module(readFileSync(wasmPath));
-const imports = WebAssembly.Module.imports(module);
-if (imports.length !== 0) {
-  fail(`the module imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}`);
-  process.exit(1);
-}
-const wasm = new WebAssembly.Instance(module, {}).exports;
-wasm._initialize();
-const bytes = () => new Uint8Array(wasm.memory.buffer);
-const output = () => Buffer.from(bytes().slice(wasm.hyv_out_ptr(), wasm.hyv_out_ptr() + wasm.hyv_out_len()));
+const { wasm, copyIn, output } = openModule(wasmPath);
 
 function wasmGenerate(schema, rows, seed, table, step) {
-  const p = wasm.hyv_alloc(schema.length);
-  bytes().set(schema, p);
-  const rc = wasm.hyv_generate(p, schema.length, BigInt(rows), BigInt(seed), table, step);
+  const [p, n] = copyIn(schema);
+  const rc = wasm.hyv_generate(p, n, BigInt(rows), BigInt(seed), table, step);
   wasm.hyv_free(p);
   if (rc < 0) throw new Error(`wasm generate: ${output().toString()}`);
   return output();
