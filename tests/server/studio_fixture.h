@@ -82,6 +82,7 @@ struct TestStudioOptions {
   bool start_workers = true;
   int jobs = 2;
   std::string web_dir;  // empty: a folder without an app
+  ConnectionLimits limits;
 };
 
 class TestStudio {
@@ -120,6 +121,7 @@ class TestStudio {
   Studio& studio() { return *studio_; }
   const fs::path& dir() const { return dir_; }
   int port() const { return port_; }
+  const ConnectionLimits& limits() const { return options_.limits; }
 
  private:
   void open() {
@@ -131,8 +133,8 @@ class TestStudio {
     studio_ = std::move(s).value();
     if (options_.start_workers) studio_->start_workers();
     std::string web = options_.web_dir.empty() ? (dir_ / "no-web").string() : options_.web_dir;
-    server_ = std::make_unique<StudioServer>(*studio_,
-                                             ServerOptions{"127.0.0.1", 0, options_.token, web});
+    server_ = std::make_unique<StudioServer>(
+        *studio_, ServerOptions{"127.0.0.1", 0, options_.token, web, options_.limits});
     auto port = server_->bind();
     ASSERT_TRUE(port.ok()) << port.status().message();
     port_ = port.value();

@@ -38,6 +38,8 @@ std::string_view error_code_for(int status) {
       return "method_not_allowed";
     case 409:
       return "conflict";
+    case 411:
+      return "length_required";
     case 413:
       return "too_large";
     case 429:

@@ -29,10 +29,18 @@ std::string without_brotli(const std::string& accept_encoding) {
   return out;
 }
 
+ConnectionLimits with_body_limit(ConnectionLimits limits) {
+  limits.max_body_bytes = kMaxJsonBodyBytes;
+  return limits;
+}
+
 }  // namespace
 
 StudioServer::StudioServer(Studio& studio, ServerOptions options)
-    : studio_(studio), options_(std::move(options)), web_dir_(find_web_dir(options_.web_dir)) {
+    : studio_(studio),
+      options_(std::move(options)),
+      web_dir_(find_web_dir(options_.web_dir)),
+      server_(with_body_limit(options_.limits)) {
   server_.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   server_.set_payload_max_length(kMaxJsonBodyBytes);
   server_.set_keep_alive_max_count(10000);
@@ -50,10 +58,6 @@ StudioServer::StudioServer(Studio& studio, ServerOptions options)
         std::string message;
         if (res.status == 404) {
           message = "no route " + req.method + " " + req.path;
-        } else if (res.status == 400 && req.method != "GET" && !req.has_header("Content-Length") &&
-                   req.get_header_value("Transfer-Encoding") != "chunked") {
-          message = req.method + " " + req.path +
-                    ": the request needs a Content-Length header (send an empty body)";
         } else if (res.status == 413) {
           message = "request body is over the limit of 32 MiB";
         } else {
@@ -66,7 +70,13 @@ StudioServer::StudioServer(Studio& studio, ServerOptions options)
   // whenever the client accepts "br", as every browser does: a 100k-row table took 9 s instead of
   // 0.1 s. Offering httplib only the other encodings keeps gzip, which costs little. httplib hands
   // the handler its own request object as const; nothing else holds it yet.
-  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  // A body whose framing is refused is answered before any of it is read (connection_guard.h).
+  server_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (auto refusal = body_refusal(req, kMaxJsonBodyBytes)) {
+      reply_error(res, refusal->status, error_code_for(refusal->status), refusal->message);
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     auto& headers = const_cast<httplib::Request&>(req).headers;
     auto it = headers.find("Accept-Encoding");
     if (it != headers.end()) it->second = without_brotli(it->second);

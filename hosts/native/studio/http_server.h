@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "studio/connection_guard.h"
 #include "studio/studio.h"
 
 namespace hyv::studio {
@@ -23,16 +24,9 @@ inline constexpr size_t kHttpThreads = 128;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string token;    // empty: no auth
-  std::string web_dir;  // empty: find_web_dir("")
-};
-
-// httplib's server with access to its listening socket: httplib listens with a backlog of 5,
-// so a burst of connections (a browser opening several, a load test's 64) would see SYNs dropped
-// and retried a second or more later; bind() raises the backlog.
-class ListeningServer : public httplib::Server {
- public:
-  int listening_socket() const { return static_cast<int>(svr_sock_.load()); }
+  std::string token;        // empty: no auth
+  std::string web_dir;      // empty: find_web_dir("")
+  ConnectionLimits limits;  // max_body_bytes is always kMaxJsonBodyBytes
 };
 
 class StudioServer {
@@ -54,7 +48,7 @@ class StudioServer {
   Studio& studio_;
   ServerOptions options_;
   std::string web_dir_;
-  ListeningServer server_;
+  GuardedServer server_;
   std::thread background_;
 };
 
