@@ -1,8 +1,12 @@
 #include "hyv/synth/schema.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <set>
+#include <string>
 
 namespace hyv::synth {
 
@@ -158,6 +162,82 @@ double column_capacity(const Schema& schema, const TableSpec& table, const Colum
     default:
       return kInf;  // ids, formulas, e-mails, phones, addresses, numbers: effectively unbounded
   }
+}
+
+namespace {
+
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+uint64_t saturating_mul(uint64_t a, uint64_t b) {
+  return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+std::string row_count(uint64_t n) {
+  return n == UINT64_MAX ? "more than 18446744073709551614" : std::to_string(n);
+}
+
+uint64_t table_max_rows(const Schema& s, int t, const std::vector<int64_t>& root_rows) {
+  const TableSpec& spec = s.tables[size_t(t)];
+  if (spec.parent < 0) return uint64_t(std::max<int64_t>(root_rows[size_t(t)], 0));
+  return saturating_mul(table_max_rows(s, spec.parent, root_rows), uint64_t(spec.per_parent_max));
+}
+
+// The id sequence start + i * step for i < rows stays in int64: the row count it fits, or 0 when
+// all of them do.
+uint64_t id_rows_that_fit(int64_t start, int64_t step, uint64_t rows) {
+  __extension__ typedef __int128 i128;  // GCC and Clang, also on wasm32
+  if (rows == 0) return 0;
+  i128 last = i128(start) + i128(rows - 1) * i128(step);
+  if (last >= i128(INT64_MIN) && last <= i128(INT64_MAX)) return 0;
+  i128 room = step > 0 ? i128(INT64_MAX) - start : i128(start) - i128(INT64_MIN);
+  i128 magnitude = step > 0 ? i128(step) : -i128(step);
+  return uint64_t(room / magnitude + 1);
+}
+
+}  // namespace
+
+std::vector<uint64_t> max_table_rows(const Schema& schema, const std::vector<int64_t>& root_rows) {
+  std::vector<uint64_t> out(schema.tables.size());
+  for (size_t t = 0; t < out.size(); ++t) out[t] = table_max_rows(schema, int(t), root_rows);
+  return out;
+}
+
+Status check_row_counts(const Schema& schema, const std::vector<int64_t>& root_rows,
+                        uint64_t limit) {
+  std::vector<uint64_t> rows = max_table_rows(schema, root_rows);
+  uint64_t total = 0;
+  for (size_t t = 0; t < rows.size(); ++t) {
+    total = saturating_add(total, rows[t]);
+    if (total <= limit) continue;
+    const TableSpec& spec = schema.tables[t];
+    std::string why = "its row count";
+    if (spec.parent >= 0)
+      why = "rows_per_parent max " + std::to_string(spec.per_parent_max) + " for each of up to " +
+            row_count(rows[size_t(spec.parent)]) + " rows of \"" +
+            schema.tables[size_t(spec.parent)].name + "\"";
+    return Status::Error(
+        spec.path + " (\"" + spec.name + "\"): up to " + row_count(rows[t]) + " rows (" + why +
+        "), so up to " + row_count(total) + " rows in all tables together, over the limit of " +
+        std::to_string(limit) + " rows per run; lower the row counts or rows_per_parent max");
+  }
+  for (size_t t = 0; t < rows.size(); ++t) {
+    const TableSpec& spec = schema.tables[t];
+    for (const ColumnSpec& c : spec.columns) {
+      if (c.type != ColumnType::id || c.uuid) continue;
+      uint64_t fit = id_rows_that_fit(c.start, c.step, rows[t]);
+      if (fit == 0) continue;
+      return Status::Error(c.path + " (" + c.name + "): the id sequence from " +
+                           std::to_string(c.start) + " in steps of " + std::to_string(c.step) +
+                           " leaves the 64-bit integer range (-9223372036854775808 to "
+                           "9223372036854775807) after " +
+                           std::to_string(fit) + " rows, and table \"" + spec.name +
+                           "\" can get up to " + row_count(rows[t]) +
+                           "; change start or step, or lower the row count");
+    }
+  }
+  return Status::Ok();
 }
 
 Status check_feasible(const Schema& schema, const std::vector<int64_t>& root_rows) {

@@ -1,5 +1,6 @@
 #include "hyv/synth/table_generator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -108,6 +109,27 @@ uint64_t hash_value(const Value& v) {
   return derive_seed(h, 0);  // final avalanche
 }
 
+// Saturating conversions of a whole-number bound (a double) to int64.
+int64_t ceil_to_int64(double x) {
+  if (!(x > -0x1p63)) return INT64_MIN;  // also NaN: no bound
+  if (x >= 0x1p63) return INT64_MAX;
+  return int64_t(std::ceil(x));
+}
+
+int64_t floor_to_int64(double x) {
+  if (!(x < 0x1p63)) return INT64_MAX;
+  if (x <= -0x1p63) return INT64_MIN;
+  return int64_t(std::floor(x));
+}
+
+// A uniform draw in [lo, hi]; when hi - lo overflows (-1e308 to 1e308) the weighted form keeps it
+// finite (same result otherwise, so ordinary ranges keep their bytes).
+double uniform_between(double lo, double hi, double u) {
+  double width = hi - lo;
+  if (std::isfinite(width)) return lo + width * u;
+  return lo * (1 - u) + hi * u;
+}
+
 std::string describe_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.15g", v);
@@ -122,6 +144,7 @@ struct TableGenerator::Impl {
   LocalePatterns patterns;
   std::vector<int64_t> root_rows;  // per table; 0 for child tables
   std::vector<int> roots;
+  std::vector<double> expected_rows;  // per table: expected rows per row made, its subtree included
   std::vector<TableState> state;
   std::vector<Frame> stack;
   size_t root_pos = 0;
@@ -134,7 +157,11 @@ struct TableGenerator::Impl {
   Status make_row(int t);
   Status make_text(int t);
   Status generate_column(int t, int c);
-  Status draw_number(int t, int ci, double lo, double hi, bool narrowed, double& out);
+  Status draw_number(int t, int ci, double lo, double hi, int64_t ilo, int64_t ihi, bool narrowed,
+                     double& out, int64_t& iout);
+  double expected_subtree(int t) const;
+  uint64_t rows_done() const;
+  uint64_t rows_total() const;
   bool narrow(int t, int c, double& lo, double& hi);
   void plan_bounds(int t);
   int soft_fail = -1;  // constraint that left the current column no value this attempt
@@ -182,7 +209,11 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
     roots.push_back(int(t));
     root_total += uint64_t(*rows);
   }
+  // Before anything multiplies row counts: refuses runaway totals and overflowing id sequences.
+  HYV_RETURN_IF_ERROR(check_row_counts(schema, root_rows, options.max_total_rows));
   HYV_RETURN_IF_ERROR(check_feasible(schema, root_rows));
+  expected_rows.resize(n);
+  for (size_t t = 0; t < n; ++t) expected_rows[t] = expected_subtree(int(t));
 
   state.resize(n);
   for (size_t t = 0; t < n; ++t) {
@@ -239,6 +270,36 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
     plan_bounds(int(t));
   }
   return Status::Ok();
+}
+
+double TableGenerator::Impl::expected_subtree(int t) const {
+  double rows = 1;
+  for (int c : schema.tables[size_t(t)].children) {
+    const TableSpec& child = schema.tables[size_t(c)];
+    rows += 0.5 * double(child.per_parent_min + child.per_parent_max) * expected_subtree(c);
+  }
+  return rows;
+}
+
+uint64_t TableGenerator::Impl::rows_done() const {
+  uint64_t rows = 0;
+  for (const TableState& st : state) rows += st.produced;
+  return rows;
+}
+
+// Rows made, plus those still owed: the open frames' rows and the root rows not begun, each with
+// its expected subtree.
+uint64_t TableGenerator::Impl::rows_total() const {
+  uint64_t done = rows_done();
+  if (finished) return done;
+  double owed = 0;
+  for (const Frame& f : stack) owed += double(f.remaining) * expected_rows[size_t(f.table)];
+  for (size_t i = root_pos; i < roots.size(); ++i) {
+    int t = roots[i];
+    owed += double(root_rows[size_t(t)] - int64_t(state[size_t(t)].produced)) *
+            expected_rows[size_t(t)];
+  }
+  return done + uint64_t(std::min(std::round(owed), 1e19));
 }
 
 void TableGenerator::Impl::plan_bounds(int t) {
@@ -358,8 +419,11 @@ void TableGenerator::Impl::set_id(int t, int c, uint64_t index, Value& out, doub
 
 // A number from the column's distribution inside [lo, hi], by rejection (bounded). When constraints
 // narrowed the range, running out of draws fails only this row attempt (soft_fail).
-Status TableGenerator::Impl::draw_number(int t, int ci, double lo, double hi, bool narrowed,
-                                         double& out) {
+// Integer columns draw in [ilo, ihi] (exact; lo/hi are the same bounds as doubles) and set iout.
+// A draw that is not a finite number (a lognormal past 1.8e308) is redrawn like one outside the
+// range.
+Status TableGenerator::Impl::draw_number(int t, int ci, double lo, double hi, int64_t ilo,
+                                         int64_t ihi, bool narrowed, double& out, int64_t& iout) {
   const ColumnSpec& c = schema.tables[size_t(t)].columns[size_t(ci)];
   engine::Rng& rng = state[size_t(t)].rng;
   bool integer = c.type == ColumnType::integer;
@@ -368,10 +432,11 @@ Status TableGenerator::Impl::draw_number(int t, int ci, double lo, double hi, bo
     switch (c.distribution) {
       case Distribution::uniform:
         if (integer) {
-          out = double(uniform_int(rng, int64_t(lo), int64_t(hi)));
+          iout = uniform_int(rng, ilo, ihi);
+          out = double(iout);
           return Status::Ok();
         }
-        x = lo + (hi - lo) * uniform01(rng);
+        x = uniform_between(lo, hi, uniform01(rng));
         break;
       case Distribution::normal:
         x = normal(rng, c.param1, c.param2);
@@ -386,18 +451,31 @@ Status TableGenerator::Impl::draw_number(int t, int ci, double lo, double hi, bo
         x = double(poisson(rng, c.param1));
         break;
       case Distribution::weighted:
-        x = c.values[weighted_index(rng, c.cumulative)].as_number();
+      case Distribution::empirical: {
+        const Value& v = c.values[c.distribution == Distribution::weighted
+                                      ? weighted_index(rng, c.cumulative)
+                                      : uniform_index(rng, c.values.size())];
+        if (integer) {  // exact, also past 2^53
+          if (v.as_integer() < ilo || v.as_integer() > ihi) continue;
+          iout = v.as_integer();
+          out = double(iout);
+          return Status::Ok();
+        }
+        x = v.as_number();
         break;
-      case Distribution::empirical:
-        x = c.values[uniform_index(rng, c.values.size())].as_number();
-        break;
+      }
     }
-    if (integer)
+    if (!std::isfinite(x)) continue;
+    if (integer) {
       x = std::round(x);
-    else if (c.decimals >= 0)
-      x = round_to_digits(x, c.decimals);
+      if (!(std::fabs(x) < 9.2e18)) continue;
+      if (int64_t(x) < ilo || int64_t(x) > ihi) continue;
+      iout = int64_t(x);
+      out = x;
+      return Status::Ok();
+    }
+    if (c.decimals >= 0) x = round_to_digits(x, c.decimals);
     if (x < lo || x > hi) continue;
-    if (integer && std::fabs(x) >= 9.2e18) continue;
     out = x;
     return Status::Ok();
   }
@@ -449,12 +527,23 @@ Status TableGenerator::Impl::generate_column(int t, int ci) {
     case ColumnType::real: {
       double lo = c.min.value_or(-INFINITY), hi = c.max.value_or(INFINITY);
       if (!narrow(t, ci, lo, hi)) return Status::Ok();
-      double x;
       bool narrowed = lo != c.min.value_or(-INFINITY) || hi != c.max.value_or(INFINITY);
-      HYV_RETURN_IF_ERROR(draw_number(t, ci, lo, hi, narrowed, x));
+      // Exact integer bounds: min/max as doubles round past 2^53 (2^63 - 1 becomes 2^63).
+      int64_t ilo = c.int_min, ihi = c.int_max;
+      if (c.type == ColumnType::integer && narrowed) {
+        ilo = std::max(ilo, ceil_to_int64(lo));
+        ihi = std::min(ihi, floor_to_int64(hi));
+        if (ilo > ihi) {
+          soft_fail = st.bounds[size_t(ci)].front().constraint;
+          return Status::Ok();
+        }
+      }
+      double x;
+      int64_t ix = 0;
+      HYV_RETURN_IF_ERROR(draw_number(t, ci, lo, hi, ilo, ihi, narrowed, x, ix));
       if (soft_fail >= 0) return Status::Ok();
       if (c.type == ColumnType::integer)
-        v.set_integer(int64_t(x));
+        v.set_integer(ix);
       else
         v.set_real(x);
       num = x;
@@ -838,6 +927,12 @@ uint64_t TableGenerator::root_rows_done() const {
 }
 uint64_t TableGenerator::root_rows_total() const {
   return impl_->root_total;
+}
+uint64_t TableGenerator::rows_done() const {
+  return impl_->rows_done();
+}
+uint64_t TableGenerator::rows_total() const {
+  return impl_->rows_total();
 }
 
 std::vector<std::string> TableGenerator::output_columns(const TableSpec& table) {

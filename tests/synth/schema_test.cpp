@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -63,7 +65,8 @@ TEST(Schema, ErrorsNameTheJsonPath) {
       {"{", "JSON syntax error at byte offset 1"},
       {"[]", "schema: expected a JSON object"},
       {R"J({"tables": []})J", "tables: expected a non-empty array"},
-      {R"J({"tables": [{"name": "t", "columns": []}]})J", "tables[0].columns: expected a non-empty"},
+      {R"J({"tables": [{"name": "t", "columns": []}]})J",
+       "tables[0].columns: expected a non-empty"},
       {R"J({"tables": [{"name": "t", "colums": []}]})J", "tables[0]: unknown key \"colums\""},
       {table(R"J({"name": "a", "type": "intger"})J"),
        "tables[0].columns[0].type: unknown type \"intger\""},
@@ -116,7 +119,8 @@ TEST(Schema, ErrorsNameTheJsonPath) {
       {table(R"J({"name": "a", "type": "integer", "min": 0, "max": 9})J",
              R"J({"type": "compare", "left": "a", "op": "=<", "right": 3})J"),
        "tables[0].constraints[0].op: expected one of"},
-      {table(R"J({"name": "a", "type": "integer", "min": 0, "max": 9})J", R"J({"type": "unique"})J"),
+      {table(R"J({"name": "a", "type": "integer", "min": 0, "max": 9})J",
+             R"J({"type": "unique"})J"),
        "tables[0].constraints[0].type: unknown constraint type \"unique\""},
       {table(R"J({"name": "a", "type": "integer", "min": 0, "max": 9})J",
              R"J({"type": "combinations", "columns": ["a"], "values": [[1]]})J"),
@@ -178,6 +182,176 @@ TEST(Schema, ImpossibleUniqueRequestsAreRefusedForTheRowCount) {
                                   "unique": true, "null_rate": 0.95})J"));
   EXPECT_TRUE(check_feasible(n.value(), {1000}).ok());
   EXPECT_FALSE(check_feasible(n.value(), {3000}).ok());
+}
+
+// Names that would leave the output folder or are no file name (issue 17): refused at parse time.
+TEST(Schema, TableNamesMustBeSafeFileNames) {
+  auto named = [](const std::string& name) {
+    return R"J({"tables": [{"name": ")J" + name +
+           R"J(", "rows": 1, "columns": [{"name": "x", "type": "id"}]}]})J";
+  };
+  const BadCase cases[] = {
+      {named("../escaped"), "tables[0].name: \"../escaped\" starts with '.'"},
+      {named("a/b"),
+       "tables[0].name: \"a/b\" has '/' at offset 1; table names must be 1 to 64 of "
+       "A-Z a-z 0-9 _ - . and not start with '.'"},
+      {named("a\\\\b"), "\"a\\b\" has '\\' at offset 1"},
+      {named("."), "starts with '.'"},
+      {named(".."), "starts with '.'"},
+      {named(".hidden"), "starts with '.'"},
+      {named("tab\\tname"), "tables[0].name: \"tab...\" has byte 0x09 at offset 3"},
+      {named("caf\\u00e9"), "has byte 0xC3 at offset 3"},
+      {named("a b"), "has ' ' at offset 1"},
+      {named(""), "tables[0].name: must not be empty"},
+      {named(std::string(65, 'x')), "is 65 characters long"},
+  };
+  for (const auto& c : cases) {
+    auto s = parse_schema(c.json);
+    ASSERT_FALSE(s.ok()) << c.json;
+    EXPECT_NE(s.status().message().find(c.message), std::string::npos)
+        << "got:      " << s.status().message() << "\nexpected: " << c.message;
+  }
+  for (const std::string& ok :
+       std::vector<std::string>{"users", "order_lines", "v1.2", "A-Z_09", std::string(64, 'x')})
+    EXPECT_TRUE(parse_schema(named(ok)).ok()) << ok;
+}
+
+// Parameters whose draws could overflow a double, and integers past int64, are refused.
+TEST(Schema, NumericParametersKeepOutputsFinite) {
+  const BadCase cases[] = {
+      {table(
+           R"J({"name": "a", "type": "float", "distribution": "lognormal", "mu": 700, "sigma": 1})J"),
+       "tables[0].columns[0]: a lognormal column without \"max\" needs mu + 13 * sigma <= 709 (got "
+       "mu 700, sigma 1)"},
+      {table(
+           R"J({"name": "a", "type": "float", "distribution": "lognormal", "mu": 0, "sigma": 60})J"),
+       "needs mu + 13 * sigma <= 709"},
+      {table(R"J({"name": "a", "type": "float", "distribution": "exponential", "rate": 1e-310})J"),
+       "tables[0].columns[0].rate: must be at least 1e-300"},
+      {table(
+           R"J({"name": "a", "type": "float", "distribution": "normal", "mean": 0, "stddev": 1e305})J"),
+       "tables[0].columns[0].stddev: must be at most 1e300"},
+      {table(
+           R"J({"name": "a", "type": "float", "distribution": "normal", "mean": -1e305, "stddev": 1})J"),
+       "tables[0].columns[0].mean: must be between -1e300 and 1e300"},
+      {table(R"J({"name": "a", "type": "integer", "min": 0, "max": 9223372036854775808})J"),
+       "tables[0].columns[0].max: must be between -9223372036854775808 and 9223372036854775807"},
+      {table(
+           R"J({"name": "a", "type": "integer", "min": 9223372036854775807, "max": 9223372036854775806})J"),
+       "tables[0].columns[0]: min (9223372036854775807) is above max (9223372036854775806)"},
+      {table(R"J({"name": "a", "type": "categorical", "values": ["x", "y"], "weights": [1, -1]})J"),
+       "tables[0].columns[0].weights[1]: expected a finite number >= 0"},
+      {table(R"J({"name": "a", "type": "categorical", "values": ["x", "y"], "weights": [0, 0]})J"),
+       "weights must not all be zero"},
+  };
+  for (const auto& c : cases) {
+    auto s = parse_schema(c.json);
+    ASSERT_FALSE(s.ok()) << c.json;
+    EXPECT_NE(s.status().message().find(c.message), std::string::npos)
+        << "got:      " << s.status().message() << "\nexpected: " << c.message;
+  }
+  // A "max" bounds the lognormal, so its parameters are free; the bound itself is fine.
+  EXPECT_TRUE(parse_schema(table(R"J({"name": "a", "type": "float", "distribution": "lognormal",
+                                     "mu": 700, "sigma": 1, "max": 1e300})J"))
+                  .ok());
+  EXPECT_TRUE(parse_schema(table(R"J({"name": "a", "type": "float", "distribution": "lognormal",
+                                     "mu": 0, "sigma": 54})J"))
+                  .ok());
+  auto full = parse_schema(table(
+      R"J({"name": "a", "type": "integer", "min": -9223372036854775808, "max": 9223372036854775807})J"));
+  ASSERT_TRUE(full.ok()) << full.status().message();
+  EXPECT_EQ(full.value().tables[0].columns[0].int_min, INT64_MIN);
+  EXPECT_EQ(full.value().tables[0].columns[0].int_max, INT64_MAX);
+}
+
+// Weights near the largest double: the running sum would overflow, so they are scaled first and
+// stay proportional; ordinary weights keep their exact sums.
+TEST(Schema, HugeWeightsStayProportional) {
+  auto s = parse_schema(table(
+      R"J({"name": "a", "type": "categorical", "values": ["x", "y", "z"], "weights": [1e308, 1e308, 5e307]})J"));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const std::vector<double>& cum = s.value().tables[0].columns[0].cumulative;
+  ASSERT_EQ(cum.size(), 3u);
+  EXPECT_TRUE(std::isfinite(cum[2]));
+  EXPECT_DOUBLE_EQ(cum[0] / cum[2], 0.4);
+  EXPECT_DOUBLE_EQ(cum[1] / cum[2], 0.8);
+  auto k = parse_schema(table(R"J({"name": "a", "type": "categorical"})J",
+                              R"J({"type": "combinations", "columns": ["a"],
+                                   "values": [["x"], ["y"]], "weights": [1.7e308, 1.7e308]})J"));
+  ASSERT_TRUE(k.ok()) << k.status().message();
+  const std::vector<double>& kc = k.value().tables[0].constraints[0].cumulative;
+  EXPECT_TRUE(std::isfinite(kc[1]));
+  EXPECT_DOUBLE_EQ(kc[0] / kc[1], 0.5);
+}
+
+// Nested rows_per_parent that multiply past kMaxTotalRows per top-level row are refused at parse
+// time; row counts that do are refused by check_row_counts, naming the table and the total.
+TEST(Schema, RunawayRowTotalsAreRefused) {
+  std::string nested = R"J({"tables": [
+      {"name": "a", "rows": 1, "columns": [{"name": "id", "type": "id"}]},
+      {"name": "b", "parent": "a", "rows_per_parent": {"min": 1000000, "max": 1000000}, "columns": [{"name": "x", "type": "id"}]},
+      {"name": "c", "parent": "b", "rows_per_parent": {"min": 1000000, "max": 1000000}, "columns": [{"name": "x", "type": "id"}]},
+      {"name": "d", "parent": "c", "rows_per_parent": {"min": 1000000, "max": 1000000}, "columns": [{"name": "x", "type": "id"}]}]})J";
+  auto bad = parse_schema(nested);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(
+                "tables[3].rows_per_parent: table \"d\" can get up to 1000000000000000000 rows for "
+                "each row of \"a\" (the rows_per_parent maxima multiplied), over the limit of "
+                "1000000000000 rows per run"),
+            std::string::npos)
+      << bad.status().message();
+
+  std::string two = R"J({"tables": [
+      {"name": "a", "rows": 1, "columns": [{"name": "id", "type": "id"}]},
+      {"name": "b", "parent": "a", "rows_per_parent": {"max": 1000}, "columns": [{"name": "x", "type": "id"}]},
+      {"name": "c", "parent": "b", "rows_per_parent": {"min": 0, "max": 1000}, "columns": [{"name": "x", "type": "id"}]}]})J";
+  auto s = parse_schema(two);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(max_table_rows(s.value(), {5, 0, 0}), (std::vector<uint64_t>{5, 5000, 5000000}));
+  EXPECT_TRUE(check_row_counts(s.value(), {5, 0, 0}, kMaxTotalRows).ok());
+  Status over = check_row_counts(s.value(), {1, 0, 0}, 1000000);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(
+      over.message(),
+      "tables[2] (\"c\"): up to 1000000 rows (rows_per_parent max 1000 for each of up to 1000 "
+      "rows of \"b\"), so up to 1001001 rows in all tables together, over the limit of "
+      "1000000 rows per run; lower the row counts or rows_per_parent max");
+  // Root counts near int64's limit saturate instead of wrapping.
+  std::vector<uint64_t> huge = max_table_rows(s.value(), {INT64_MAX, 0, 0});
+  EXPECT_EQ(huge[2], UINT64_MAX);
+  Status saturated = check_row_counts(s.value(), {INT64_MAX, 0, 0}, kMaxTotalRows);
+  ASSERT_FALSE(saturated.ok());
+  EXPECT_NE(saturated.message().find("tables[0] (\"a\"): up to 9223372036854775807 rows (its row "
+                                     "count)"),
+            std::string::npos)
+      << saturated.message();
+}
+
+// An id sequence must stay inside int64 for the rows asked.
+TEST(Schema, IdSequencesThatOverflowAreRefused) {
+  auto id = [](const std::string& start, const std::string& step) {
+    return parse_schema(
+        R"J({"tables": [{"name": "t", "columns": [{"name": "id", "type": "id", "start": )J" +
+        start + R"J(, "step": )J" + step + "}]}]}");
+  };
+  auto down = id("1", "-9223372036854775808");
+  ASSERT_TRUE(down.ok()) << down.status().message();
+  EXPECT_TRUE(check_row_counts(down.value(), {2}, kMaxTotalRows).ok()) << "1, 1 - 2^63";
+  Status bad = check_row_counts(down.value(), {3}, kMaxTotalRows);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.message(),
+            "tables[0].columns[0] (id): the id sequence from 1 in steps of -9223372036854775808 "
+            "leaves the 64-bit integer range (-9223372036854775808 to 9223372036854775807) after 2 "
+            "rows, and table \"t\" can get up to 3; change start or step, or lower the row count");
+  auto top = id("9223372036854775807", "1");
+  EXPECT_TRUE(check_row_counts(top.value(), {1}, kMaxTotalRows).ok());
+  EXPECT_FALSE(check_row_counts(top.value(), {2}, kMaxTotalRows).ok());
+  auto bottom = id("-9223372036854775807", "-1");
+  EXPECT_TRUE(check_row_counts(bottom.value(), {2}, kMaxTotalRows).ok());
+  EXPECT_FALSE(check_row_counts(bottom.value(), {3}, kMaxTotalRows).ok());
+  auto big = id("0", "1000000");
+  EXPECT_TRUE(check_row_counts(big.value(), {1000000000000}, kMaxTotalRows).ok());
+  EXPECT_TRUE(check_row_counts(big.value(), {0}, kMaxTotalRows).ok());
 }
 
 }  // namespace

@@ -437,5 +437,144 @@ TEST(TableGenerator, UniqueNearCapacityStillUnique) {
   for (auto r : out.value().rows[0]) EXPECT_TRUE(seen.insert(r["a"]).second);
 }
 
+// Issue 17: min -2^63 and max 2^63-1 used to give -9223372036854775808 in every row (the bounds
+// went through doubles); the full range and ranges at its ends draw correctly now.
+TEST(TableGenerator, IntegerRangesAtTheInt64Extremes) {
+  auto out = generate(R"J({"tables": [{"name": "t", "rows": 400, "columns": [
+      {"name": "full", "type": "integer", "min": -9223372036854775808, "max": 9223372036854775807},
+      {"name": "top", "type": "integer", "min": 9223372036854775806, "max": 9223372036854775807},
+      {"name": "bottom", "type": "integer", "min": -9223372036854775808, "max": -9223372036854775807},
+      {"name": "max", "type": "integer", "min": 9223372036854775807, "max": 9223372036854775807},
+      {"name": "big", "type": "integer", "values": [9223372036854775807, -9223372036854775808]},
+      {"name": "above", "type": "integer", "min": 9007199254740993, "max": 9007199254740995}]}]})J",
+                      3, 64);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  std::set<std::string> full, top, bottom, big, above;
+  int negative = 0;
+  for (auto r : out.value().rows[0]) {
+    full.insert(r["full"]);
+    negative += r["full"][0] == '-';
+    top.insert(r["top"]);
+    bottom.insert(r["bottom"]);
+    big.insert(r["big"]);
+    above.insert(r["above"]);
+    EXPECT_EQ(r["max"], "9223372036854775807");
+  }
+  EXPECT_EQ(full.size(), 400u) << "2^64 values: 400 draws do not repeat";
+  EXPECT_NEAR(negative, 200, 50);
+  EXPECT_EQ(top, (std::set<std::string>{"9223372036854775806", "9223372036854775807"}));
+  EXPECT_EQ(bottom, (std::set<std::string>{"-9223372036854775808", "-9223372036854775807"}));
+  EXPECT_EQ(big, (std::set<std::string>{"9223372036854775807", "-9223372036854775808"}));
+  EXPECT_EQ(above,
+            (std::set<std::string>{"9007199254740993", "9007199254740994", "9007199254740995"}))
+      << "exact bounds past 2^53";
+}
+
+// An id step of -2^63 repeated ids; such sequences are refused for the rows asked.
+TEST(TableGenerator, IdSequencesStayInsideInt64) {
+  std::string schema = R"J({"tables": [{"name": "t", "columns": [
+      {"name": "id", "type": "id", "start": 1, "step": -9223372036854775808}]}]})J";
+  GeneratorOptions o;
+  o.rows = 2;
+  auto two = generate(schema, 1, 10, o);
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  EXPECT_EQ(two.value().rows[0][0]["id"], "1");
+  EXPECT_EQ(two.value().rows[0][1]["id"], "-9223372036854775807");
+  o.rows = 3;
+  auto three = generate(schema, 1, 10, o);
+  ASSERT_FALSE(three.ok());
+  EXPECT_NE(three.status().message().find("tables[0].columns[0] (id): the id sequence from 1 in "
+                                          "steps of -9223372036854775808 leaves the 64-bit integer "
+                                          "range"),
+            std::string::npos)
+      << three.status().message();
+  // A child table's id counts the child's rows, at rows_per_parent max.
+  auto child =
+      generate(R"J({"tables": [{"name": "a", "rows": 3, "columns": [{"name": "id", "type": "id"}]},
+      {"name": "b", "parent": "a", "rows_per_parent": {"min": 0, "max": 2}, "columns": [
+      {"name": "id", "type": "id", "start": 9223372036854775803}]}]})J",
+               1, 10);
+  ASSERT_FALSE(child.ok());
+  EXPECT_NE(child.status().message().find("after 5 rows, and table \"b\" can get up to 6"),
+            std::string::npos)
+      << child.status().message();
+}
+
+// Draws stay finite: lognormal at the parse-time limit, a uniform float over the whole double
+// range, and category weights of 1e308 (whose running sum used to overflow and always pick the
+// last category).
+TEST(TableGenerator, FloatOutputsStayFiniteAndWeightsProportional) {
+  auto out = generate(R"J({"tables": [{"name": "t", "rows": 4000, "columns": [
+      {"name": "ln", "type": "float", "distribution": "lognormal", "mu": 0, "sigma": 54},
+      {"name": "wide", "type": "float", "min": -1.7e308, "max": 1.7e308},
+      {"name": "c", "type": "categorical", "values": ["x", "y", "z"], "weights": [1e308, 1e308, 1]},
+      {"name": "n", "type": "integer", "values": [1, 2], "weights": [1.5e308, 1.5e308]}]}]})J",
+                      4, 1000);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  std::map<std::string, int> c, n;
+  int wide_negative = 0;
+  for (auto r : out.value().rows[0]) {
+    double ln = std::stod(r["ln"]), wide = std::stod(r["wide"]);
+    ASSERT_TRUE(std::isfinite(ln) && ln >= 0) << r["ln"];
+    ASSERT_TRUE(std::isfinite(wide) && std::fabs(wide) <= 1.7e308) << r["wide"];
+    wide_negative += wide < 0;
+    ++c[r["c"]];
+    ++n[r["n"]];
+  }
+  EXPECT_NEAR(wide_negative, 2000, 150);
+  EXPECT_NEAR(c["x"], 2000, 150);
+  EXPECT_NEAR(c["y"], 2000, 150);
+  EXPECT_EQ(c["z"], 0);
+  EXPECT_NEAR(n["1"], 2000, 150);
+}
+
+// Nested children multiply: the total (children at rows_per_parent max) is refused over the
+// host's limit before any row is made, and progress counts every row of every table.
+TEST(TableGenerator, RowTotalsAreBoundedAndProgressCountsEveryRow) {
+  std::string schema =
+      R"J({"tables": [{"name": "a", "rows": 1, "columns": [{"name": "id", "type": "id"}]},
+      {"name": "b", "parent": "a", "rows_per_parent": {"min": 1000000, "max": 1000000}, "columns": [{"name": "x", "type": "id"}]},
+      {"name": "c", "parent": "b", "rows_per_parent": {"min": 1000000, "max": 1000000}, "columns": [{"name": "x", "type": "id"}]}]})J";
+  GeneratorOptions o;
+  o.rows = 2;  // 2 + 2e6 + 2e12 rows: over kMaxTotalRows
+  auto cli = generate(schema, 1, 10, o);
+  ASSERT_FALSE(cli.ok());
+  EXPECT_NE(cli.status().message().find("tables[2] (\"c\"): up to 2000000000000 rows "
+                                        "(rows_per_parent max 1000000 for each of up to 2000000 "
+                                        "rows of \"b\"), so up to 2000002000002 rows in all tables "
+                                        "together, over the limit of 1000000000000 rows per run"),
+            std::string::npos)
+      << cli.status().message();
+  o.rows = 1;
+  o.max_total_rows = 1000000;  // the studio's limit
+  auto studio = generate(schema, 1, 10, o);
+  ASSERT_FALSE(studio.ok());
+  EXPECT_NE(studio.status().message().find("tables[1] (\"b\"): up to 1000000 rows"),
+            std::string::npos)
+      << studio.status().message();
+
+  auto parsed = parse_schema(
+      R"J({"tables": [{"name": "a", "rows": 40, "columns": [{"name": "id", "type": "id"}]},
+      {"name": "b", "parent": "a", "rows_per_parent": {"min": 0, "max": 6}, "columns": [{"name": "x", "type": "id"}]},
+      {"name": "c", "parent": "b", "rows_per_parent": {"min": 2, "max": 2}, "columns": [{"name": "x", "type": "id"}]}]})J");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  auto gen = TableGenerator::create(std::move(parsed).value(), GeneratorOptions{}, {});
+  ASSERT_TRUE(gen.ok()) << gen.status().message();
+  TableGenerator& g = *gen.value();
+  EXPECT_EQ(g.rows_done(), 0u);
+  EXPECT_EQ(g.rows_total(), 400u) << "40 * (1 + 3 * (1 + 2)) expected";
+  uint64_t last_done = 0;
+  while (!g.done()) {
+    ASSERT_TRUE(g.step(7).ok());
+    EXPECT_GE(g.rows_done(), last_done);
+    EXPECT_GE(g.rows_total(), g.rows_done());
+    last_done = g.rows_done();
+  }
+  uint64_t all = g.rows_written(0) + g.rows_written(1) + g.rows_written(2);
+  EXPECT_EQ(g.rows_done(), all);
+  EXPECT_EQ(g.rows_total(), all);
+  EXPECT_EQ(g.rows_written(2), 2 * g.rows_written(1));
+}
+
 }  // namespace
 }  // namespace hyv::synth

@@ -89,6 +89,8 @@ struct ColumnSpec {
   Distribution distribution = Distribution::uniform;
   double param1 = 0, param2 = 0;  // mean/stddev, mu/sigma, rate, lambda
   std::optional<double> min, max;
+  // integer: the exact bounds (min/max above round beyond 2^53); the int64 range when absent.
+  int64_t int_min = INT64_MIN, int_max = INT64_MAX;
   int decimals = -1;                    // float: round to this many decimals (-1: full precision)
   std::vector<Value> values;            // categorical, weighted, empirical
   std::vector<double> cumulative;       // running weights over `values`
@@ -161,6 +163,20 @@ struct Schema {
 
 // Parses and checks a schema (everything that does not depend on the row counts).
 Result<Schema> parse_schema(std::string_view json);
+
+// Most rows one run may make, all tables together, children at their rows_per_parent maximum:
+// far more than streams in days (10^12), and small enough that no row count or index overflows.
+// Hosts may set a lower limit (GeneratorOptions::max_total_rows; the studio allows 10^6).
+inline constexpr uint64_t kMaxTotalRows = 1000000000000ULL;
+
+// The most rows each table can get for these root row counts (children at rows_per_parent max),
+// saturating at UINT64_MAX instead of overflowing.
+std::vector<uint64_t> max_table_rows(const Schema& schema, const std::vector<int64_t>& root_rows);
+
+// Refuses row counts whose total (max_table_rows summed) is over `limit`, naming the table that
+// crosses it, and id sequences whose start + (rows - 1) * step would leave the int64 range.
+Status check_row_counts(const Schema& schema, const std::vector<int64_t>& root_rows,
+                        uint64_t limit);
 
 // Checks against the row counts a run will use (the up-front impossibility checks need them):
 // `root_rows[t]` for every root table t.

@@ -37,6 +37,9 @@ struct GeneratorOptions {
   // Rows for every top-level table (overrides the schema's "rows"), unless table_rows names it.
   std::optional<int64_t> rows;
   std::vector<std::pair<std::string, int64_t>> table_rows;
+  // create() refuses a run that can make more rows than this, all tables together, children at
+  // their rows_per_parent maximum (check_row_counts in schema.h).
+  uint64_t max_total_rows = kMaxTotalRows;
   // The models generated_text columns name, loaded by the host (text_column.h). Each cell's
   // sampling seed derives from (seed, table, row index, column), so the text does not depend on
   // step sizes or threads. Such rows are far slower (one model generation per cell).
@@ -58,6 +61,11 @@ class TableGenerator {
   // Progress over the top-level tables (child counts are not known in advance).
   uint64_t root_rows_done() const;
   uint64_t root_rows_total() const;
+  // Progress over every row of every table: rows made so far, and rows_done() plus the expected
+  // number still to come (child counts at their rows_per_parent mean), so never below
+  // rows_done() and exact once done().
+  uint64_t rows_done() const;
+  uint64_t rows_total() const;
 
   // The columns a table writes (hidden ones left out), in schema order.
   static std::vector<std::string> output_columns(const TableSpec& table);
