@@ -48,12 +48,14 @@ Status SchemaRun::init(TableParams params, RunContext context) {
   synth::GeneratorOptions options;
   options.seed = params.seed;
   options.rows = static_cast<int64_t>(params.rows);
+  options.max_total_rows = kMaxTableRows;  // every row is captured for the validity report
   std::vector<synth::RowSink*> sinks;
   for (auto& s : sinks_) sinks.push_back(s.get());
   auto generator = synth::TableGenerator::create(std::move(schema).value(), options, sinks);
   if (!generator.ok()) return schema_error(generator.status());
   generator_ = std::move(generator).value();
-  progress_.items_total = generator_->root_rows_total();
+  // Every row of every table counts, so a child table's rows move the progress too.
+  progress_.items_total = generator_->rows_total();
   return Status::Ok();
 }
 
@@ -77,7 +79,8 @@ Status SchemaRun::open_tables(const synth::Schema& schema) {
 
 Status SchemaRun::generate(uint64_t rows) {
   HYV_RETURN_IF_ERROR(generator_->step(rows));
-  progress_.items_done = generator_->root_rows_done();
+  progress_.items_done = generator_->rows_done();
+  progress_.items_total = generator_->rows_total();
   if (!generator_->done()) return Status::Ok();
   for (size_t t = 0; t < tables_.size(); ++t) tables_[t].rows = sinks_[t]->rows();
   settle_sizes();

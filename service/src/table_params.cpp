@@ -1,5 +1,6 @@
 // The table half of generation_params.h.
 #include "hyv/service/generation_params.h"
+#include "hyv/synth/schema.h"
 #include "json_util.h"
 #include "param_reader.h"
 
@@ -52,6 +53,23 @@ Status read_learned_mode(const ParamReader& r, TableParams& p) {
   return Status::Ok();
 }
 
+// The rows a schema run would make, all tables together (children at rows_per_parent max), must
+// fit the studio's limit: every row is kept in memory for the validity report. Checked here so a
+// submit is refused (400) instead of a job that runs away. A schema that does not parse is left to
+// the run, which reports the first problem with its path.
+Status check_schema_rows(const TableParams& p) {
+  Result<synth::Schema> schema = synth::parse_schema(p.schema_json);
+  if (!schema.ok()) return Status::Ok();
+  std::vector<int64_t> root_rows(schema.value().tables.size(), 0);
+  for (size_t t = 0; t < root_rows.size(); ++t)
+    if (schema.value().is_root(static_cast<int>(t))) root_rows[t] = static_cast<int64_t>(p.rows);
+  Status s = synth::check_row_counts(schema.value(), root_rows, kMaxTableRows);
+  if (s.ok()) return s;
+  return Status::Error(StatusCode::kInvalidArgument,
+                       "params.schema: " + s.message() +
+                           " (params.rows: " + std::to_string(p.rows) + " per top-level table)");
+}
+
 }  // namespace
 
 Result<TableParams> parse_table_params(std::string_view params_json, uint64_t fallback_seed) {
@@ -67,6 +85,7 @@ Result<TableParams> parse_table_params(std::string_view params_json, uint64_t fa
   HYV_RETURN_IF_ERROR(r.read_int("rows", 1, static_cast<int64_t>(kMaxTableRows), rows));
   p.rows = static_cast<uint64_t>(rows);
   HYV_RETURN_IF_ERROR(r.read_seed(p.seed));
+  if (p.mode == TableParams::Mode::kSchema) HYV_RETURN_IF_ERROR(check_schema_rows(p));
   return p;
 }
 

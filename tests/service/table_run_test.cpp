@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "hyv/service/generation_params.h"
 #include "run_test_util.h"
 
 namespace hyv::service {
@@ -49,7 +50,8 @@ TEST(SchemaRun, ShopTablesAreValidAndStepSizeFree) {
   EXPECT_EQ(run.tables()[0].rows, 30u);
   EXPECT_EQ(run.tables()[1].rows, 30u);
   EXPECT_EQ(run.item_count(), total);
-  EXPECT_EQ(run.progress().items_total, 60u) << "root rows: products and customers";
+  EXPECT_EQ(run.progress().items_total, total) << "every row of every table";
+  EXPECT_EQ(run.progress().items_done, total);
   EXPECT_EQ(run.model_id(), "schema");
   ASSERT_TRUE(run.quality_score());
   EXPECT_DOUBLE_EQ(*run.quality_score(), 1.0) << run.quality_report_json();
@@ -97,6 +99,46 @@ TEST(SchemaRun, BadSchemaNamesTheField) {
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(run.status().message().rfind("params.schema: ", 0), 0u) << run.status().message();
+}
+
+// Issue 17: nested rows_per_parent asked for 10^18 rows past the 10^6-row limit (524 MB written
+// while progress said 1/1). The total, children at their maximum, is refused at submit time
+// (parse_table_params) and by the run, naming the table and the total.
+TEST(SchemaRun, RowTotalsOverTheLimitAreRefused) {
+  std::string nested = R"({"tables":[{"name":"a","columns":[{"name":"id","type":"id"}]},)"
+                       R"({"name":"b","parent":"a","rows_per_parent":{"min":1000,"max":1000},)"
+                       R"("columns":[{"name":"x","type":"id"}]},)"
+                       R"({"name":"c","parent":"b","rows_per_parent":{"min":0,"max":1000},)"
+                       R"("columns":[{"name":"x","type":"id"}]}]})";
+  std::string params = schema_params(nested, 1, 1);
+  auto parsed = parse_table_params(params, 1);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(parsed.status().message(),
+            "params.schema: tables[2] (\"c\"): up to 1000000 rows (rows_per_parent max 1000 for "
+            "each of up to 1000 rows of \"b\"), so up to 1001001 rows in all tables together, "
+            "over the limit of 1000000 rows per run; lower the row counts or rows_per_parent max "
+            "(params.rows: 1 per top-level table)");
+  // A job posted with it fails at creation, with the same message.
+  RunContext ctx;
+  testing::CollectedTables tables;
+  ctx.open_table = tables.opener();
+  auto run = GenerationRun::create(DataType::kTable, params, std::move(ctx));
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().message(), parsed.status().message());
+  // Within the limit, progress counts the child rows.
+  std::string small = R"({"tables":[{"name":"a","columns":[{"name":"id","type":"id"}]},)"
+                      R"({"name":"b","parent":"a","rows_per_parent":{"min":3,"max":3},)"
+                      R"("columns":[{"name":"x","type":"id"}]}]})";
+  auto out = run_to_end(DataType::kTable, schema_params(small, 50, 2), nullptr, 30);
+  ASSERT_TRUE(out->run);
+  ASSERT_FALSE(out->steps.empty());
+  EXPECT_EQ(out->steps.front().items_done, 30u);
+  EXPECT_EQ(out->steps.front().items_total, 200u);
+  EXPECT_EQ(out->run->progress().items_total, 200u);
+  EXPECT_EQ(out->run->progress().items_done, 200u);
+  EXPECT_TRUE(parse_table_params(schema_params(small, 250000, 2), 1).ok()) << "10^6 rows in all";
+  EXPECT_FALSE(parse_table_params(schema_params(small, 250001, 2), 1).ok());
 }
 
 // 200 rows: age 20..69, income rising with age, a city and a yes/no flag.

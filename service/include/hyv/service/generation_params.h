@@ -12,7 +12,8 @@
 // table:
 //   {"mode": "schema", "schema": {...docs/schema.md...}, "rows": 1..1000000 (1000), "seed": ...}
 //   {"mode": "learned", "sample_csv": "<csv>", "rows": ..., "seed": ..., "metadata": {...}}
-//   ("rows" overrides every top-level table's row count of the schema.)
+//   ("rows" overrides every top-level table's row count of the schema; all tables together, children
+//   at their rows_per_parent maximum, may make at most kMaxTableRows rows.)
 //
 // Canonical JSON (compact, keys in this order, seed as a decimal string):
 //   text/code: {"model","prompts","samples","max_tokens","temperature","top_k","top_p","min_p",

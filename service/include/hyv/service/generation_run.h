@@ -98,7 +98,8 @@ struct TextPiece {
 
 struct RunProgress {
   uint64_t items_done = 0;   // samples or rows finished
-  uint64_t items_total = 0;  // samples or rows asked for (child tables of a schema not counted)
+  uint64_t items_total = 0;  // samples or rows asked for (a schema: every table's rows, the
+                             // child tables' expected until they are made)
   uint64_t tokens_done = 0;  // text/code: tokens generated so far
   std::vector<TextPiece> pieces;  // this step's new text, in order (text/code only)
   bool done = false;
