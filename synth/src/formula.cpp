@@ -11,6 +11,8 @@ namespace hyv::synth {
 namespace {
 
 constexpr double kNull = std::numeric_limits<double>::quiet_NaN();
+// Every recursion of the parser (parentheses, function arguments, unary signs) counts one level, so
+// a hostile formula ("-----...1", "((((...") is an error instead of a stack overflow.
 constexpr int kMaxDepth = 64;
 
 bool ident_start(char c) {
@@ -35,8 +37,18 @@ class Parser {
 
  private:
   Status error(const std::string& what) const {
-    return Status::Error("formula \"" + std::string(s_) + "\": " + what + " at offset " +
+    return Status::Error("formula \"" + quoted() + "\": " + what + " at offset " +
                          std::to_string(pos_));
+  }
+
+  // The formula as errors quote it: a hostile 100 kB formula is cut (at a character boundary)
+  // so the message stays readable; the offset still says where.
+  std::string quoted() const {
+    constexpr size_t kQuoteMax = 100;
+    if (s_.size() <= kQuoteMax) return std::string(s_);
+    size_t cut = kQuoteMax;
+    while (cut > 0 && (static_cast<unsigned char>(s_[cut]) & 0xc0) == 0x80) --cut;
+    return std::string(s_.substr(0, cut)) + "... (" + std::to_string(s_.size()) + " bytes)";
   }
 
   void skip_space() {
@@ -54,9 +66,14 @@ class Parser {
 
   void emit(Formula::Op op, int arg = 0, double value = 0) { code_.push_back({op, arg, value}); }
 
+  Status too_deep() const {
+    return error("expression nested too deeply (at most " + std::to_string(kMaxDepth) +
+                 " levels; parentheses, function calls and unary signs count one each)");
+  }
+
   // Precedence climbing: level 0 is + -, level 1 is * /.
   Status expr(int depth) {
-    if (depth > kMaxDepth) return error("expression nested too deeply");
+    if (depth > kMaxDepth) return too_deep();
     HYV_RETURN_IF_ERROR(term(depth));
     for (;;) {
       if (eat('+')) {
@@ -87,6 +104,7 @@ class Parser {
   }
 
   Status unary(int depth) {
+    if (depth > kMaxDepth) return too_deep();
     if (eat('-')) {
       HYV_RETURN_IF_ERROR(unary(depth + 1));
       emit(Formula::Op::neg);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "char_sink.h"
@@ -53,6 +54,55 @@ Node set_node(Ranges r) {
   return n;
 }
 
+// What a pattern expands to, counted repeats multiplied out (doubles saturate instead of
+// wrapping): the longest value generate() can make, in characters, and the states of the matching
+// automaton Pattern::compile_* builds. Both are refused over Pattern::kMaxExpansion.
+struct Size {
+  double chars = 0, states = 0;
+};
+
+Size group_size(const std::vector<Seq>& alts);
+
+Size node_size(const Node& n) {
+  Size one;
+  switch (n.kind) {
+    case Node::Kind::literal:
+      for (char ch : n.literal) one.chars += (static_cast<unsigned char>(ch) & 0xc0) != 0x80;
+      one.states = one.chars;
+      break;
+    case Node::Kind::set:
+      one = {1, 1};
+      break;
+    case Node::Kind::group:
+      one = group_size(n.alternatives);
+      break;
+  }
+  double hi = n.max < 0 ? n.min + Pattern::kOpenRepeat : n.max;
+  // m copies, then either a loop (split, body, jmp) or max - m nested optional copies.
+  double states =
+      n.min * one.states + (n.max < 0 ? one.states + 2 : (n.max - n.min) * (one.states + 1));
+  return {one.chars * hi, states};
+}
+
+Size group_size(const std::vector<Seq>& alts) {
+  Size g;
+  for (const Seq& alt : alts) {
+    Size a;
+    for (const Node& n : alt) {
+      Size x = node_size(n);
+      a.chars += x.chars, a.states += x.states;
+    }
+    g.chars = std::max(g.chars, a.chars);
+    g.states += a.states;
+  }
+  g.states += 2 * (double(alts.size()) - 1);  // a split and a jmp per extra alternative
+  return g;
+}
+
+std::string count_text(double x) {
+  return x > 1e15 ? "more than 10^15" : std::to_string(uint64_t(x));
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view p) : p_(p) {}
@@ -71,8 +121,34 @@ class Parser {
 
  private:
   Status error(const std::string& what) const {
-    return Status::Error("pattern \"" + std::string(p_) + "\": " + what + " at offset " +
+    return Status::Error("pattern \"" + quoted() + "\": " + what + " at offset " +
                          std::to_string(pos_));
+  }
+
+  // The pattern as errors quote it: a hostile 100 kB pattern is cut (at a character boundary) so
+  // the message stays readable; the offset still says where.
+  std::string quoted() const {
+    constexpr size_t kQuoteMax = 100;
+    if (p_.size() <= kQuoteMax) return std::string(p_);
+    size_t cut = kQuoteMax;
+    while (cut > 0 && (static_cast<unsigned char>(p_[cut]) & 0xc0) == 0x80) --cut;
+    return std::string(p_.substr(0, cut)) + "... (" + std::to_string(p_.size()) + " bytes)";
+  }
+
+  // The expansion so far (finished alternatives plus the current one) must stay within the cap;
+  // `at` is where the sub-expression that crossed it starts.
+  Status check_size(Size done, Size cur, size_t alts, size_t at) {
+    double chars = std::max(done.chars, cur.chars);
+    double states = done.states + cur.states + 2 * (double(alts) - 1);
+    if (chars <= Pattern::kMaxExpansion && states <= Pattern::kMaxExpansion) return Status::Ok();
+    pos_ = at;
+    std::string limit = std::to_string(Pattern::kMaxExpansion);
+    if (chars > Pattern::kMaxExpansion)
+      return error("expands to values of up to " + count_text(chars) +
+                   " characters, over the limit of " + limit + " (counted repeats multiply)");
+    return error("expands to " + count_text(states) +
+                 " automaton states for matching, over the limit of " + limit +
+                 " (counted repeats multiply)");
   }
 
   bool at_trailing_dollar() const { return p_[pos_] == '$' && pos_ + 1 == p_.size(); }
@@ -80,11 +156,15 @@ class Parser {
   Status alternatives(std::vector<Seq>& alts, int depth) {
     if (depth > kMaxDepth) return error("groups nested deeper than 32");
     alts.emplace_back();
+    Size done, cur;
     while (pos_ < p_.size()) {
       char c = p_[pos_];
       if (c == ')') break;
       if (c == '|') {
         ++pos_;
+        done.chars = std::max(done.chars, cur.chars);
+        done.states += cur.states;
+        cur = {};
         alts.emplace_back();
         continue;
       }
@@ -93,8 +173,12 @@ class Parser {
         break;
       }
       Node n;
+      size_t start = pos_;
       HYV_RETURN_IF_ERROR(atom(n, depth));
       HYV_RETURN_IF_ERROR(quantifier(n));
+      Size ns = node_size(n);
+      cur.chars += ns.chars, cur.states += ns.states;
+      HYV_RETURN_IF_ERROR(check_size(done, cur, alts.size(), start));
       // Runs of single literals become one literal ("abc" is one node, not three).
       Seq& seq = alts.back();
       auto single = [](const Node& x) {
@@ -364,76 +448,6 @@ void generate_seq(const Seq& seq, engine::Rng& rng, CharSink& out) {
   }
 }
 
-using Positions = std::vector<size_t>;
-
-Positions seq_ends(const Seq& seq, std::string_view s, Positions from);
-
-// Where one occurrence of n can end when it starts at any of `from`.
-Positions one_ends(const Node& n, std::string_view s, const Positions& from) {
-  Positions out;
-  for (size_t p : from) {
-    switch (n.kind) {
-      case Node::Kind::literal:
-        if (s.substr(p, n.literal.size()) == n.literal) out.push_back(p + n.literal.size());
-        break;
-      case Node::Kind::set: {
-        uint32_t cp;
-        int len = utf8_decode(s, p, cp);
-        if (len == 0) break;
-        for (auto [lo, hi] : n.set)
-          if (cp >= lo && cp <= hi) {
-            out.push_back(p + len);
-            break;
-          }
-        break;
-      }
-      case Node::Kind::group:
-        for (const Seq& alt : n.alternatives) {
-          Positions e = seq_ends(alt, s, {p});
-          out.insert(out.end(), e.begin(), e.end());
-        }
-        break;
-    }
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-Positions node_ends(const Node& n, std::string_view s, const Positions& from) {
-  Positions result, cur = from;
-  if (n.min == 0) result = from;
-  // Each round consumes one more occurrence; an unbounded repeat stops once no new position
-  // appears.
-  Positions seen = from;
-  for (int count = 1; n.max < 0 || count <= n.max; ++count) {
-    cur = one_ends(n, s, cur);
-    if (n.max < 0) {
-      Positions fresh;
-      std::set_difference(cur.begin(), cur.end(), seen.begin(), seen.end(),
-                          std::back_inserter(fresh));
-      if (count > n.min && fresh.empty()) break;
-      Positions merged;
-      std::set_union(seen.begin(), seen.end(), cur.begin(), cur.end(), std::back_inserter(merged));
-      seen.swap(merged);
-      if (count > int(s.size()) + n.min + 1) break;
-    }
-    if (cur.empty()) break;
-    if (count >= n.min) result.insert(result.end(), cur.begin(), cur.end());
-  }
-  std::sort(result.begin(), result.end());
-  result.erase(std::unique(result.begin(), result.end()), result.end());
-  return result;
-}
-
-Positions seq_ends(const Seq& seq, std::string_view s, Positions from) {
-  for (const Node& n : seq) {
-    from = node_ends(n, s, from);
-    if (from.empty()) break;
-  }
-  return from;
-}
-
 bool seq_plain(const Seq& seq) {
   auto bad = [](uint32_t cp) { return cp < 0x20 || cp == ',' || cp == '"' || cp == '\\'; };
   for (const Node& n : seq) {
@@ -497,7 +511,75 @@ Result<Pattern> Pattern::parse(std::string_view pattern) {
   p.root_ = std::move(seq).value();
   p.plain_ = seq_plain(p.root_);
   p.flatten();
+  p.compile_seq(p.root_);
+  p.prog_.push_back({Inst::Op::match});
   return p;
+}
+
+// Thompson's construction; the parser's size check bounds the program (node_size counts the
+// same states).
+void Pattern::compile_seq(const Seq& seq) {
+  for (const Node& n : seq) compile_node(n);
+}
+
+void Pattern::compile_node(const Node& n) {
+  for (int i = 0; i < n.min; ++i) compile_one(n);
+  if (n.max < 0) {
+    // loop: split(body, out); body; jmp loop
+    uint32_t loop = uint32_t(prog_.size());
+    prog_.push_back({Inst::Op::split, loop + 1, 0});
+    compile_one(n);
+    prog_.push_back({Inst::Op::jmp, loop, 0});
+    prog_[loop].b = uint32_t(prog_.size());
+    return;
+  }
+  // max - min nested optional copies, every skip going straight to the end (x(x(x)?)?)?, so a
+  // state's closure stays small.
+  std::vector<uint32_t> skips;
+  for (int i = n.min; i < n.max; ++i) {
+    skips.push_back(uint32_t(prog_.size()));
+    prog_.push_back({Inst::Op::split, uint32_t(prog_.size()) + 1, 0});
+    compile_one(n);
+  }
+  for (uint32_t at : skips) prog_[at].b = uint32_t(prog_.size());
+}
+
+void Pattern::compile_one(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::literal:
+      for (size_t i = 0; i < n.literal.size();) {
+        uint32_t cp = 0;
+        int len = utf8_decode(n.literal, i, cp);  // the parser only keeps valid UTF-8
+        prog_.push_back({Inst::Op::chr, cp, 0});
+        i += size_t(std::max(len, 1));
+      }
+      break;
+    case Node::Kind::set:
+      prog_.push_back(
+          {Inst::Op::set, uint32_t(ranges_.size()), uint32_t(ranges_.size() + n.set.size())});
+      ranges_.insert(ranges_.end(), n.set.begin(), n.set.end());
+      break;
+    case Node::Kind::group: {
+      // split(alt0, next); alt0; jmp end; next: split(alt1, ...) ... last alt; end:
+      std::vector<uint32_t> jumps;
+      for (size_t i = 0; i < n.alternatives.size(); ++i) {
+        uint32_t split = 0;
+        bool last = i + 1 == n.alternatives.size();
+        if (!last) {
+          split = uint32_t(prog_.size());
+          prog_.push_back({Inst::Op::split, split + 1, 0});
+        }
+        compile_seq(n.alternatives[i]);
+        if (!last) {
+          jumps.push_back(uint32_t(prog_.size()));
+          prog_.push_back({Inst::Op::jmp, 0, 0});
+          prog_[split].b = uint32_t(prog_.size());
+        }
+      }
+      for (uint32_t at : jumps) prog_[at].a = uint32_t(prog_.size());
+      break;
+    }
+  }
 }
 
 void Pattern::flatten() {
@@ -551,9 +633,57 @@ void Pattern::generate(engine::Rng& rng, std::string& out) const {
   generate_seq(root_, rng, sink);
 }
 
+// A state-set simulation of the automaton, one code point at a time: O(length x states), with no
+// backtracking, so (a+)+$ or ((a*)*)*b on a long cell cost what .* does.
 bool Pattern::matches(std::string_view s) const {
-  Positions ends = seq_ends(root_, s, {0});
-  return std::binary_search(ends.begin(), ends.end(), s.size());
+  if (prog_.empty()) return s.empty();  // a default-constructed pattern matches only ""
+  std::vector<uint32_t> cur, next, stack;
+  std::vector<size_t> seen(prog_.size(), SIZE_MAX);  // the step that last added each state
+  // Adds `pc` and everything reachable from it without input (an explicit stack: no recursion).
+  auto add = [&](std::vector<uint32_t>& list, uint32_t pc, size_t step) {
+    stack.push_back(pc);
+    while (!stack.empty()) {
+      uint32_t at = stack.back();
+      stack.pop_back();
+      if (seen[at] == step) continue;
+      seen[at] = step;
+      const Inst& in = prog_[at];
+      if (in.op == Inst::Op::jmp) {
+        stack.push_back(in.a);
+      } else if (in.op == Inst::Op::split) {
+        stack.push_back(in.b);
+        stack.push_back(in.a);
+      } else {
+        list.push_back(at);
+      }
+    }
+  };
+  size_t step = 0;
+  add(cur, 0, step);
+  for (size_t pos = 0; pos < s.size();) {
+    uint32_t cp = 0;
+    int len = utf8_decode(s, pos, cp);
+    if (len == 0) return false;  // nothing in a pattern matches malformed UTF-8
+    pos += size_t(len);
+    ++step;
+    next.clear();
+    for (uint32_t pc : cur) {
+      const Inst& in = prog_[pc];
+      bool ok = false;
+      if (in.op == Inst::Op::chr) {
+        ok = cp == in.a;
+      } else if (in.op == Inst::Op::set) {
+        for (uint32_t r = in.a; r < in.b && !ok; ++r)
+          ok = cp >= ranges_[r].first && cp <= ranges_[r].second;
+      }
+      if (ok) add(next, pc + 1, step);
+    }
+    if (next.empty()) return false;
+    cur.swap(next);
+  }
+  for (uint32_t pc : cur)
+    if (prog_[pc].op == Inst::Op::match) return true;
+  return false;
 }
 
 double Pattern::capacity() const {

@@ -97,5 +97,42 @@ TEST(Formula, ErrorsQuoteTheFormulaAndOffset) {
   }
 }
 
+// Every recursion of the parser is bounded: 100,000 unary signs or parentheses used to overflow
+// the stack (only parentheses were counted). The error names the offset where the limit was hit,
+// and quotes only the start of so long a formula.
+TEST(Formula, DeepNestingIsAnErrorNotAStackOverflow) {
+  const std::string n(100000, '-');
+  std::string calls, mixed;
+  for (int i = 0; i < 50000; ++i) calls += "abs(";
+  for (int i = 0; i < 50000; ++i) mixed += "-(";
+  const std::pair<std::string, const char*> cases[] = {
+      {n + "1", "at offset 65"},
+      {std::string(100000, '+') + "1", "at offset 65"},
+      {std::string(100000, '(') + "1", "at offset 65"},
+      {"1 - " + n + "qty", "at offset 69"},
+      {"2 * " + n + "qty", "at offset 69"},
+      {calls + "1", "at offset 260"},
+      {mixed + "1", "at offset 65"},
+  };
+  for (const auto& [text, at] : cases) {
+    auto f = Formula::parse(text, resolver());
+    ASSERT_FALSE(f.ok()) << text.substr(0, 20);
+    const std::string m = f.status().message();
+    EXPECT_NE(m.find("expression nested too deeply (at most 64 levels"), std::string::npos) << m;
+    EXPECT_NE(m.find(at), std::string::npos) << text.substr(0, 20) << ": " << m;
+    EXPECT_LT(m.size(), 400u) << m;
+    EXPECT_NE(m.find("(" + std::to_string(text.size()) + " bytes)"), std::string::npos) << m;
+  }
+  // At the limit it still parses: 64 signs, 64 parentheses, 32 of each mixed.
+  const std::string signs = std::string(64, '-') + "qty";
+  const std::string parens = std::string(64, '(') + "qty" + std::string(64, ')');
+  std::string both;
+  for (int i = 0; i < 32; ++i) both += "-(";
+  both += "qty" + std::string(32, ')');
+  EXPECT_EQ(eval(signs.c_str()), 3);
+  EXPECT_EQ(eval(parens.c_str()), 3);
+  EXPECT_EQ(eval(both.c_str()), 3);
+}
+
 }  // namespace
 }  // namespace hyv::synth

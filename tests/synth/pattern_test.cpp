@@ -139,5 +139,95 @@ TEST(Pattern, ErrorsNameTheOffset) {
   }
 }
 
+// Matching is a state-set simulation, linear in the input: patterns that make a backtracking
+// matcher (or the old position-set one) explode finish at once on long cells. The assertions are on
+// the results; the test's time limit is what catches a slow matcher.
+TEST(Pattern, PathologicalPatternsMatchLongCellsQuickly) {
+  const std::string a3000(3000, 'a');
+  struct Case {
+    const char* pattern;
+    std::string cell;
+    bool match;
+  } cases[] = {
+      {"(a+)+$", a3000, true},
+      {"(a+)+$", a3000 + "b", false},
+      {"((a*)*)*b", a3000, false},
+      {"((a*)*)*b", a3000 + "b", true},
+      {"(a|aa)*c", a3000, false},
+      {"(a|a?)+", a3000, true},
+      {"(.*)*x", a3000, false},
+      {".*", std::string(200000, 'z'), true},
+      {".*a.*a.*a.*b", a3000, false},
+      {"(a?){1000}a{1000}", std::string(1000, 'a'), true},
+      {"(a?){1000}a{1000}", std::string(999, 'a'), false},
+      {"(\\w+\\s?)*!", std::string(3000, 'w') + " ", false},
+  };
+  for (const auto& c : cases) {
+    auto p = Pattern::parse(c.pattern);
+    ASSERT_TRUE(p.ok()) << c.pattern << ": " << p.status().message();
+    EXPECT_EQ(p.value().matches(c.cell), c.match) << c.pattern << " on " << c.cell.size();
+  }
+  // 2,000 cells of 1,000 characters: quadratic matching would take minutes here.
+  auto p = Pattern::parse("(a+)+$");
+  int n = 0;
+  for (int i = 0; i < 2000; ++i) n += p.value().matches(std::string(1000, 'a'));
+  EXPECT_EQ(n, 2000);
+}
+
+TEST(Pattern, MatchingIsOverCodePointsAndRefusesMalformedUtf8) {
+  auto p = Pattern::parse(".*");
+  EXPECT_TRUE(p.value().matches("a b~"));
+  EXPECT_FALSE(p.value().matches("a\xff"));
+  auto u = Pattern::parse("[^x]?\xc3\xa9+");
+  EXPECT_TRUE(u.value().matches("\xc3\xa9\xc3\xa9"));
+  EXPECT_FALSE(u.value().matches("\xc3\xa9\xc3"));
+  EXPECT_TRUE(Pattern().matches(""));
+  EXPECT_FALSE(Pattern().matches("a"));
+}
+
+// Counted repeats multiply out; past Pattern::kMaxExpansion characters (or automaton states) a
+// pattern is refused at parse time, naming where the sub-expression that crossed it starts.
+TEST(Pattern, ExpansionIsCappedAtParseTime) {
+  struct Case {
+    const char* pattern;
+    const char* message;
+  } cases[] = {
+      {"((a{1000}){1000}){1000}",
+       "\"((a{1000}){1000}){1000}\": expands to values of up to 1000000 characters, over the "
+       "limit of 100000 (counted repeats multiply) at offset 1"},
+      {"x(\\d{1000}){101}", "up to 101001 characters, over the limit of 100000"},
+      {"(ab{1000}|c){1000}", "up to 1001000 characters"},
+      {"(((a{1000}){1000}){1000}){1000}", "at offset 2"},
+      // Unbounded repeats generate at most 8 beyond the minimum.
+      {"((a{1000,}){20}){5}", "up to 100800 characters"},
+      // Many alternatives: short values, but an automaton state per character.
+      {"(aaaaaaaaaa|bbbbbbbbbb|cccccccccc|dddddddddd|eeeeeeeeee|ffffffffff|gggggggggg|"
+       "hhhhhhhhhh|iiiiiiiiii|jjjjjjjjjj){1000}",
+       "expands to 118000 automaton states for matching, over the limit of 100000"},
+  };
+  for (const auto& c : cases) {
+    auto p = Pattern::parse(c.pattern);
+    ASSERT_FALSE(p.ok()) << c.pattern;
+    EXPECT_NE(p.status().message().find(c.message), std::string::npos)
+        << c.pattern << ": " << p.status().message();
+  }
+  // Sequences add up: 101 runs of 1,000 are over, the 101st run is named.
+  std::string runs;
+  for (int i = 0; i < 101; ++i) runs += "a{1000}";
+  auto r = Pattern::parse(runs);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("at offset 700"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("(707 bytes)"), std::string::npos) << r.status().message();
+  // At the cap it is accepted and generates what it says.
+  auto ok = Pattern::parse("(a{1000}){100}");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  engine::Rng rng(5);
+  std::string s;
+  ok.value().generate(rng, s);
+  EXPECT_EQ(s.size(), 100000u);
+  EXPECT_TRUE(ok.value().matches(s));
+  EXPECT_FALSE(ok.value().matches(s + "a"));
+}
+
 }  // namespace
 }  // namespace hyv::synth

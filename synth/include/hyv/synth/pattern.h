@@ -6,6 +6,10 @@
 //   Unbounded * + {m,} generate at most kOpenRepeat repetitions beyond the minimum; matching
 //   accepts any count. ^ at the start and $ at the end are accepted and ignored (matches are
 //   whole).
+//   Matching runs a Thompson automaton over the code points (a state-set simulation), so it takes
+//   O(length x states) time whatever the pattern: no backtracking blow-up on (a+)+$.
+//   Counted repeats multiply out; a pattern whose longest value or automaton would exceed
+//   kMaxExpansion characters or states is refused at parse time.
 //
 //   auto p = Pattern::parse("[A-Z]{3}-\\d{4}");   // Result<Pattern>
 //   std::string s; p.value().generate(rng, s);     // e.g. "QFX-0391"
@@ -25,6 +29,9 @@ namespace hyv::synth {
 class Pattern {
  public:
   static constexpr int kOpenRepeat = 8;
+  // Most characters a generated value, and most states the matching automaton, may have
+  // ("((a{1000}){1000}){1000}" is 23 bytes but would make 10^9-character values).
+  static constexpr int kMaxExpansion = 100000;
 
   // Errors name the byte offset in the pattern and what was expected there.
   static Result<Pattern> parse(std::string_view pattern);
@@ -62,11 +69,23 @@ class Pattern {
   void flatten();
   void generate_flat(engine::Rng& rng, std::string& out) const;
 
+  // The matching automaton: chr consumes code point a, set consumes one in ranges_[a, b), split
+  // continues at a and b, jmp at a; match accepts at the end of the input.
+  struct Inst {
+    enum class Op : uint8_t { chr, set, split, jmp, match } op = Op::match;
+    uint32_t a = 0, b = 0;
+  };
+  void compile_seq(const Seq& seq);
+  void compile_node(const Node& n);
+  void compile_one(const Node& n);
+
   std::string source_;
   Seq root_;
   bool plain_ = false;
   std::vector<FlatOp> flat_;
   std::string flat_bytes_;
+  std::vector<Inst> prog_;
+  std::vector<std::pair<uint32_t, uint32_t>> ranges_;
 };
 
 }  // namespace hyv::synth
