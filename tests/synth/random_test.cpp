@@ -111,6 +111,33 @@ TEST(Distributions, UniformIntIsUnbiasedAndInRange) {
   EXPECT_EQ(uniform_int(rng, 5, 5), 5);
 }
 
+// The ends of the int64 range: the 2^64-wide range (span 0 in uint64) and the two-value ranges
+// against INT64_MIN and INT64_MAX.
+TEST(Distributions, UniformIntAtTheInt64Extremes) {
+  engine::Rng rng(11);
+  int negative = 0, top_quarter = 0;
+  for (int i = 0; i < 4000; ++i) {
+    int64_t v = uniform_int(rng, INT64_MIN, INT64_MAX);
+    negative += v < 0;
+    top_quarter += v >= (INT64_MAX / 2);
+  }
+  EXPECT_NEAR(negative, 2000, 150);
+  EXPECT_NEAR(top_quarter, 1000, 110);
+  int at_max = 0, at_min = 0;
+  for (int i = 0; i < 2000; ++i) {
+    int64_t hi = uniform_int(rng, INT64_MAX - 1, INT64_MAX);
+    ASSERT_GE(hi, INT64_MAX - 1);
+    at_max += hi == INT64_MAX;
+    int64_t lo = uniform_int(rng, INT64_MIN, INT64_MIN + 1);
+    ASSERT_LE(lo, INT64_MIN + 1);
+    at_min += lo == INT64_MIN;
+  }
+  EXPECT_NEAR(at_max, 1000, 110);
+  EXPECT_NEAR(at_min, 1000, 110);
+  EXPECT_EQ(uniform_int(rng, INT64_MAX, INT64_MAX), INT64_MAX);
+  EXPECT_EQ(uniform_int(rng, INT64_MIN, INT64_MIN), INT64_MIN);
+}
+
 TEST(Distributions, WeightedIndexFollowsWeightsAndSkipsZeros) {
   engine::Rng rng(3);
   std::vector<double> cumulative = {1, 1, 4, 10};  // weights 1, 0, 3, 6

@@ -228,7 +228,7 @@ void run(Options& o) {
 
   auto t0 = std::chrono::steady_clock::now();
   auto last_report = t0;
-  bool progress = !o.quiet && (generator.root_rows_total() >= 1000000 || has_text);
+  bool progress = !o.quiet && (generator.rows_total() >= 1000000 || has_text);
   bool tty = ::isatty(STDERR_FILENO);
   while (!generator.done()) {
     // A model-written row takes milliseconds: small steps keep the progress line moving.
@@ -236,7 +236,7 @@ void run(Options& o) {
     if (!s.ok()) fail(s.message());
     if (progress && seconds_since(last_report) >= 1.0) {
       last_report = std::chrono::steady_clock::now();
-      double done = double(generator.root_rows_done()), total = double(generator.root_rows_total());
+      double done = double(generator.rows_done()), total = double(generator.rows_total());
       std::fprintf(stderr, "%s%.0f / %.0f rows (%.0f%%), %.0f rows/s%s", tty ? "\r" : "", done,
                    total, 100 * done / total, done / seconds_since(t0), tty ? "" : "\n");
       std::fflush(stderr);
