@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "cli_flags.h"
+
 namespace hyv::cli {
 namespace {
 
@@ -22,6 +24,8 @@ void setup_all(CLI::App& app) {
   std::sort(commands.begin(), commands.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [name, setup] : commands) setup(app);
+  // After every command: a numeric flag without a range of its own still cannot wrap or be NaN.
+  check_numeric_flags(app);
 }
 
 }  // namespace hyv::cli

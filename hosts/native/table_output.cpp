@@ -1,12 +1,23 @@
 #include "table_output.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace hyv::native {
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void record_signal(int sig) {
+  g_signal = sig;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<StreamedFile>> StreamedFile::open(const std::string& path) {
   std::unique_ptr<StreamedFile> f(new StreamedFile());
@@ -81,6 +92,39 @@ Status make_directories(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return Status::Error(path + ": not a directory");
   return Status::Ok();
+}
+
+Result<std::string> file_in_folder(const std::string& folder, const std::string& name,
+                                   const std::string& extension) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    return Status::Error("-o " + folder + ": the table name \"" + name +
+                         "\" cannot be a file name in the folder (it must not be empty, \".\" or "
+                         "\"..\", or hold a '/')");
+  }
+  return folder + "/" + name + "." + extension;
+}
+
+void catch_interrupts() {
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    struct sigaction sa {};
+    sa.sa_handler = record_signal;
+    sigemptyset(&sa.sa_mask);
+    // No SA_RESTART: a blocked write returns EINTR, so the loop sees the flag soon.
+    sa.sa_flags = SA_RESETHAND;
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+int interrupted() {
+  return g_signal;
+}
+
+std::string interrupted_message(int sig) {
+  return std::string("interrupted by ") + (sig == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM") +
+         ": the unfinished output was removed";
 }
 
 }  // namespace hyv::native

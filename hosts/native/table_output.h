@@ -42,4 +42,21 @@ class StreamedFile {
 // Creates a directory (and its parents) if missing; the error names the path.
 Status make_directories(const std::string& path);
 
+// folder + "/" + name + "." + extension, refused when `name` could leave the folder or is no file
+// name at all (empty, ".", "..", a '/' or a NUL byte): the schema parser refuses such table names
+// too; this keeps the -o folder closed even if one got through.
+Result<std::string> file_in_folder(const std::string& folder, const std::string& name,
+                                   const std::string& extension);
+
+// Ctrl-C (SIGINT) and SIGTERM while tables are written: the handler only records the signal; the
+// writing loop checks interrupted(), stops, and the StreamedFiles' destructors remove their
+// temporary files, so an interrupted run leaves nothing behind (exit status 128 + signal, e.g.
+// 130). The handler is one-shot: a second Ctrl-C ends the program at once. A signal that was
+// ignored when hyv started (a background job of a script) stays ignored.
+void catch_interrupts();
+// 0, or the signal received since catch_interrupts().
+int interrupted();
+// "interrupted by SIGINT: the unfinished output was removed", for an Exit{128 + sig, ...}.
+std::string interrupted_message(int sig);
+
 }  // namespace hyv::native

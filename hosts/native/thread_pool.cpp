@@ -1,5 +1,9 @@
 #include "thread_pool.h"
 
+#include <new>
+#include <string>
+#include <system_error>
+
 namespace hyv::native {
 namespace {
 
@@ -32,7 +36,38 @@ bool spin_until(Ready ready) {
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+  start(threads);
+}
+
+// On failure the workers already started are stopped and joined here: a constructor that throws
+// never runs the destructor, and a joinable std::thread destroyed unjoined calls std::terminate.
+void ThreadPool::start(int threads) {
+  try {
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+  } catch (...) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+    throw;
+  }
+}
+
+Result<std::unique_ptr<ThreadPool>> ThreadPool::create(int threads) {
+  std::unique_ptr<ThreadPool> pool(new ThreadPool());
+  try {
+    pool->start(threads);
+  } catch (const std::system_error& e) {
+    return Status::Error("cannot start " + std::to_string(threads) + " threads (" + e.what() +
+                         "); use fewer --threads, or raise the memory or process limit");
+  } catch (const std::bad_alloc&) {
+    return Status::Error("cannot start " + std::to_string(threads) +
+                         " threads: out of memory; use fewer --threads");
+  }
+  return pool;
 }
 
 ThreadPool::~ThreadPool() {

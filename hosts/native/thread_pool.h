@@ -7,16 +7,23 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "hyv/status.h"
 #include "hyv/task_runner.h"
 
 namespace hyv::native {
 
 class ThreadPool final : public TaskRunner {
  public:
+  // Starts threads - 1 workers; when the system refuses a thread (a memory or process limit), the
+  // ones started are stopped again and the error says how many could not start, and why.
+  static Result<std::unique_ptr<ThreadPool>> create(int threads);
+  // The same, but throws std::system_error when a thread cannot start (for tests and callers that
+  // know their thread count is small).
   explicit ThreadPool(int threads);
   ~ThreadPool() override;
   ThreadPool(const ThreadPool&) = delete;
@@ -26,6 +33,8 @@ class ThreadPool final : public TaskRunner {
   void run(int n_tasks, const std::function<void(int)>& fn) override;
 
  private:
+  ThreadPool() = default;
+  void start(int threads);  // throws std::system_error
   void worker_loop();
   void drain();
 

@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <random>
 #include <thread>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
 #include "hyv/engine/model_folder.h"
@@ -220,9 +222,14 @@ void run(Options& o) {
   if (!started.ok()) fail(started.status().message());
   engine::GenerationSession& session = started.value();
 
-  int threads = o.threads == 0 ? int(std::max(1u, std::thread::hardware_concurrency())) : o.threads;
+  int threads = resolve_threads(o.threads);
   std::unique_ptr<native::ThreadPool> pool;
-  if (threads > 1) pool = std::make_unique<native::ThreadPool>(threads);
+  if (threads > 1) {
+    auto started_pool = native::ThreadPool::create(threads);
+    if (!started_pool.ok())
+      fail("--threads " + std::to_string(o.threads) + ": " + started_pool.status().message());
+    pool = std::move(started_pool).value();
+  }
 
   // One token per step, so text reaches the terminal as soon as it is known.
   bool first = true;
@@ -253,36 +260,48 @@ Registration reg("generate", [](CLI::App& app) {
   cmd->add_option("--model", o->model, "Model folder (default: the bundled one for the kind)");
   cmd->add_option("--prompt", o->prompt, "Prompt text (UTF-8)");
   cmd->add_option("--prompt-file", o->prompt_file, "Read the prompt from this file (- for stdin)");
-  cmd->add_option("--max-tokens", o->max_tokens, "Most tokens to generate")->capture_default_str();
+  cmd->add_option("--max-tokens", o->max_tokens, "Most tokens to generate")
+      ->capture_default_str()
+      ->transform(whole_number(1, std::numeric_limits<int>::max()));
   cmd->add_option("--temperature", o->sampling.temperature, "Sampling temperature; 0 = greedy")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(finite_number(0));
   cmd->add_option("--top-k", o->sampling.top_k, "Keep the K most likely tokens; 0 = off")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(whole_number(0, std::numeric_limits<int>::max()));
   cmd->add_option("--top-p", o->sampling.top_p, "Nucleus sampling mass; 1 = off")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(finite_number(0, 1));
   cmd->add_option("--min-p", o->sampling.min_p, "Drop tokens below P x the best; 0 = off")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(finite_number(0, 1));
   cmd->add_option("--repeat-penalty", o->sampling.repeat_penalty,
                   "Penalty for recent tokens; 1 = off")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(finite_number(0));
   cmd->add_option("--repeat-last-n", o->sampling.repeat_last_n,
                   "Tokens the penalties look back over; 0 = off, -1 = all")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(whole_number(-1, std::numeric_limits<int>::max()));
   cmd->add_option("--frequency-penalty", o->sampling.frequency_penalty,
                   "Subtracted per earlier occurrence")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->transform(finite_number());
   cmd->add_option("--presence-penalty", o->sampling.presence_penalty,
                   "Subtracted once if the token occurred")
-      ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, shown with --json)");
+      ->capture_default_str()
+      ->transform(finite_number());
+  cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, shown with --json)")
+      ->transform(unsigned_number());
   cmd->add_option("--stop", o->stop, "Stop when the output contains this string (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
   cmd->add_option("--quantize", o->quantize, "q8: int8 weights chosen at load time; none: f32")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
-                  "Threads for the forward pass (default 1; 0 = one per core)")
-      ->capture_default_str();
+                  "Threads for the forward pass (default 1; 0 = one per core, at most 256)")
+      ->capture_default_str()
+      ->transform(whole_number(0, kMaxThreads));
   cmd->add_flag("--json", o->json, "Print one JSON object (text, ids, timing, model sha256)");
   cmd->callback([o] { run(*o); });
 });

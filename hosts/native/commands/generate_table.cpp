@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
 #include "hyv/engine/model_folder.h"
@@ -33,8 +34,10 @@ columns, constraints, and several tables linked by foreign keys.
 Output: -o FILE for one table (format from the extension: .csv, .json, .jsonl; or --format);
 with several tables (or -o DIR/ with a trailing slash, or an existing directory), one file per
 table: DIR/<table>.<format>, csv unless --format says otherwise;
--o - or no -o writes a single table to stdout. Files appear under their final name only once
-complete. Rows stream out as they are made, so memory does not grow with --rows.
+-o - or no -o writes a single table to stdout. Several tables need a folder: -o x.csv (a file
+name with a table extension that is not an existing directory) is refused for them. Files appear
+under their final name only once complete; Ctrl-C or SIGTERM removes the unfinished ones (exit
+status 130 or 143). Rows stream out as they are made, so memory does not grow with --rows.
 
 Row counts: --rows N sets every top-level table; --rows TABLE=N sets one (repeatable); otherwise
 each table's "rows" in the schema. Child tables get rows_per_parent rows per parent row.
@@ -82,7 +85,7 @@ void parse_rows(const Options& o, synth::GeneratorOptions& g) {
     errno = 0;
     long long n = std::strtoll(count.c_str(), &end, 10);
     if (count.empty() || *end != '\0' || errno != 0 || n < 0)
-      fail("--rows " + r + ": expected a whole number >= 0, or TABLE=N");
+      fail("--rows " + r + ": expected a whole number in [0, 9223372036854775807], or TABLE=N");
     if (eq == std::string::npos)
       g.rows = n;
     else
@@ -134,9 +137,11 @@ void load_models(const Options& o, const synth::Schema& schema, LoadedModels& ou
       out.lent.models.push_back(
           {c.text->model, &out.models.back()->model, &out.models.back()->tokenizer});
     }
-  int threads = o.threads == 0 ? int(std::max(1u, std::thread::hardware_concurrency())) : o.threads;
+  int threads = resolve_threads(o.threads);
   if (threads > 1 && !out.models.empty()) {
-    out.pool = std::make_unique<native::ThreadPool>(threads);
+    auto pool = native::ThreadPool::create(threads);
+    if (!pool.ok()) fail("--threads " + std::to_string(o.threads) + ": " + pool.status().message());
+    out.pool = std::move(pool).value();
     out.lent.runner = out.pool.get();
   }
 }
@@ -188,8 +193,17 @@ void run(Options& o) {
   std::vector<std::string> paths(schema.tables.size());
   // A trailing slash or an existing directory asks for one file per table even for one table.
   struct stat st {};
-  bool to_dir = wanted.size() > 1 || (!o.out.empty() && o.out.back() == '/') ||
-                (o.out != "-" && ::stat(o.out.c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+  const bool existing_dir = o.out != "-" && ::stat(o.out.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  const bool slash = !o.out.empty() && o.out.back() == '/';
+  bool to_dir = wanted.size() > 1 || slash || existing_dir;
+  // `-o x.csv` names a file: making a folder of that name for several tables would surprise.
+  if (wanted.size() > 1 && !slash && !existing_dir && synth::table_format_from_path(o.out)) {
+    std::string names;
+    for (int t : wanted) names += (names.empty() ? "" : ", ") + schema.tables[size_t(t)].name;
+    fail("-o " + o.out + " names one file, but the schema has " + std::to_string(wanted.size()) +
+         " tables (" + names + "), which need a folder: give -o DIR/ for one file per table, or " +
+         "--table NAME for one");
+  }
   while (o.out.size() > 1 && o.out.back() == '/') o.out.pop_back();
   if (!to_dir) {
     if (!format)
@@ -206,14 +220,19 @@ void run(Options& o) {
     if (!format) format = synth::TableFormat::csv;
     Status s = native::make_directories(o.out);
     if (!s.ok()) fail("-o " + o.out + ": " + s.message());
-    for (int t : wanted)
-      paths[size_t(t)] = o.out + "/" + schema.tables[size_t(t)].name + "." +
-                         std::string(synth::table_format_extension(*format));
+    for (int t : wanted) {
+      auto path = native::file_in_folder(o.out, schema.tables[size_t(t)].name,
+                                         std::string(synth::table_format_extension(*format)));
+      if (!path.ok()) fail(path.status().message());
+      paths[size_t(t)] = std::move(path).value();
+    }
   }
 
   std::vector<std::unique_ptr<native::StreamedFile>> files(schema.tables.size());
   std::vector<std::unique_ptr<synth::RowSink>> writers(schema.tables.size());
   std::vector<synth::RowSink*> sinks(schema.tables.size(), nullptr);
+  // From here on Ctrl-C stops the loop below and unwinding removes the temporary files.
+  native::catch_interrupts();
   for (int t : wanted) {
     auto f = native::StreamedFile::open(paths[size_t(t)]);
     if (!f.ok()) fail(f.status().message());
@@ -233,6 +252,7 @@ void run(Options& o) {
   while (!generator.done()) {
     // A model-written row takes milliseconds: small steps keep the progress line moving.
     Status s = generator.step(has_text ? 4 : 16384);
+    if (int sig = native::interrupted()) throw Exit{128 + sig, native::interrupted_message(sig)};
     if (!s.ok()) fail(s.message());
     if (progress && seconds_since(last_report) >= 1.0) {
       last_report = std::chrono::steady_clock::now();
@@ -283,7 +303,8 @@ Registration reg("generate table", [](CLI::App& app) {
   cmd->add_option("--rows", o->rows, "Rows for every top-level table, or TABLE=N (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
-  cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, printed on stderr)");
+  cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, printed on stderr)")
+      ->transform(unsigned_number());
   cmd->add_option("-o,--output", o->out, "Output file, directory (several tables) or - (stdout)");
   cmd->add_option("--format", o->format, "csv, json or jsonl (default: from the extension)");
   cmd->add_option("--table", o->table, "Write only this table");
@@ -292,8 +313,9 @@ Registration reg("generate table", [](CLI::App& app) {
                   "generated_text models: q8 for int8 weights chosen at load time; none: f32")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
-                  "generated_text models: threads per forward pass (0 = one per core)")
-      ->capture_default_str();
+                  "generated_text models: threads per forward pass (0 = one per core, at most 256)")
+      ->capture_default_str()
+      ->transform(whole_number(0, kMaxThreads));
   cmd->callback([o] {
     run(*o);
     // The parent `generate` command's own callback must not run after a subcommand.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
 #include "hyv/synth/copula_sample.h"
@@ -24,7 +25,9 @@ The same model, --rows, --seed and --where give the same bytes on every run and 
 --where COLUMN=VALUE (categorical, boolean, numerical, datetime) and COLUMN>=A, >A, <=A, <A
 (numerical, datetime) may be repeated; all must hold. Exact values and categories condition the
 copula itself, so other columns follow them; rows are drawn until the conditions hold, with a
-bounded budget, and an impossible or too rare condition is an error that says so.)";
+bounded budget, and an impossible or too rare condition is an error that says so.
+--rows and --seed are whole numbers in [0, 2^64-1]. Ctrl-C or SIGTERM removes the unfinished
+output file (exit status 130 or 143).)";
 
 struct Options {
   std::string model;
@@ -67,6 +70,7 @@ void run(const Options& o) {
   if (!sampler.ok()) throw Exit{1, sampler.status().message()};
   // A regular file is written beside the target and renamed into place when complete; a device
   // or pipe (/dev/null, a FIFO) is written in place (native::StreamedFile).
+  native::catch_interrupts();  // from here on Ctrl-C stops the loop; unwinding removes the file
   auto file = native::StreamedFile::open(o.out);
   if (!file.ok()) throw Exit{1, file.status().message()};
   auto writer = synth::make_table_writer(*format, file.value()->sink());
@@ -76,7 +80,7 @@ void run(const Options& o) {
   const bool progress = ::isatty(STDERR_FILENO);
   auto t0 = std::chrono::steady_clock::now();
   auto last = t0;
-  for (uint64_t i = 0; st.ok() && i < o.rows; ++i) {
+  for (uint64_t i = 0; st.ok() && i < o.rows && !native::interrupted(); ++i) {
     st = s.next_row(row);
     if (st.ok()) st = writer->write_row(row);
     if (progress && (i & 0xffff) == 0xffff) {
@@ -90,9 +94,10 @@ void run(const Options& o) {
       }
     }
   }
-  if (st.ok()) st = writer->finish();
-  if (st.ok()) st = file.value()->commit();
+  if (st.ok() && !native::interrupted()) st = writer->finish();
+  if (st.ok() && !native::interrupted()) st = file.value()->commit();
   if (progress) std::fprintf(stderr, "\r\033[K");
+  if (int sig = native::interrupted()) throw Exit{128 + sig, native::interrupted_message(sig)};
   if (!st.ok()) throw Exit{1, st.message()};
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(
@@ -106,8 +111,9 @@ Registration reg("sample", [](CLI::App& app) {
   auto* cmd = app.add_subcommand("sample", "Sample a synthetic table from a model made by fit");
   cmd->footer(kHelp);
   cmd->add_option("model", o->model, "Model file from `hyv fit`")->required();
-  cmd->add_option("--rows", o->rows, "Number of rows")->required();
-  cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, printed on stderr)");
+  cmd->add_option("--rows", o->rows, "Number of rows")->required()->transform(unsigned_number());
+  cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, printed on stderr)")
+      ->transform(unsigned_number());
   cmd->add_option("-o,--output", o->out, "Output file, or - for stdout")->required();
   cmd->add_option("--format", o->format, "csv, json or jsonl (default: from the extension)");
   cmd->add_option("--where", o->where, "Condition COLUMN=VALUE or COLUMN>=A etc. (repeatable)");

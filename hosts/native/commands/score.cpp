@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "csv_file.h"
 #include "file_io.h"
@@ -103,7 +104,8 @@ Registration reg("score", [](CLI::App& app) {
   cmd->add_flag("--json", o->json, "Full breakdown per column and pair as JSON");
   cmd->add_flag("--no-privacy", o->no_privacy, "Skip the DCR and NewRowSynthesis metrics");
   cmd->add_option("--privacy-rows", o->privacy_rows,
-                  "Synthetic rows compared by the DCR metrics (default 1000)");
+                  "Synthetic rows compared by the DCR metrics (default 1000)")
+      ->transform(unsigned_number(1));
   for (const char* kind : {"text", "code"}) {
     auto t = std::make_shared<TextOptions>();
     bool code = std::string(kind) == "code";

@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "studio/http_server.h"
 #include "studio/studio.h"
@@ -91,12 +92,12 @@ Registration reg("serve", [](CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Start Hyv Studio (web app and JSON API)");
   cmd->footer(kHelp);
   cmd->add_option("--port", flags->port, "TCP port (default 8080; 0 picks a free one)")
-      ->check(CLI::Range(0, 65535));
+      ->transform(whole_number(0, 65535));
   cmd->add_option("--host", flags->host, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--data", flags->data, "Data directory (default ./hyv-data)");
   cmd->add_option("--token", flags->token, "Require this bearer token on mutating requests");
   cmd->add_option("--jobs", flags->jobs, "Generation jobs running at once (default 2)")
-      ->check(CLI::Range(1, 64));
+      ->transform(whole_number(1, 64));
   cmd->add_option("--web", flags->web, "Built web app folder (default web/dist)");
   cmd->callback([flags] { run(*flags); });
 });

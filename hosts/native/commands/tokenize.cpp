@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
 #include "tokenizer_files.h"
@@ -100,7 +101,8 @@ Registration reg("tokenize", [](CLI::App& app) {
       ->required();
   cmd->add_flag("--decode", flags->decode, "Read a JSON array of ids, print the text");
   cmd->add_option("--bench-repeat", flags->bench_repeat, "Encode N times, print MB/s on stderr")
-      ->group("");
+      ->group("")
+      ->transform(whole_number(0, 1000000));
   cmd->callback([flags] { run(*flags); });
 });
 

@@ -3,9 +3,11 @@
 // that `hyv tokenize --tokenizer DIR` and model folders read. Progress goes to stderr.
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
 #include "hyv/bytes.h"
@@ -68,10 +70,10 @@ Registration reg("tokenizer", [](CLI::App& app) {
       ->add_option("--vocab-size", flags->vocab_size,
                    "Tokens in the result: 256 bytes + merges + <|endoftext|>")
       ->capture_default_str()
-      ->check(CLI::Range(257, 1 << 24));
+      ->transform(whole_number(257, 1 << 24));
   train->add_option("--min-count", flags->min_count, "Stop early when no pair occurs this often")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number(1, std::numeric_limits<int64_t>::max()));
   train->add_option("-o,--output", flags->out_dir, "Folder to write the tokenizer files to")
       ->required();
   train->add_option("files", flags->files, "Text files to learn from")->required();
