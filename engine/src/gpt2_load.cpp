@@ -5,6 +5,7 @@
 // and any other unknown tensor are ignored. Conv1D weights are stored (in, out) and transposed
 // here to [out][in]. "lm_head.weight", when present and different from wte, is used as is.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <string>
 
@@ -71,37 +72,47 @@ inline float element(const uint8_t* data, size_t i) {
 }
 
 // [rows][cols] tensor -> [cols][rows] floats, converted on the way (no intermediate copy), in
-// tiles so both sides stay in cache.
+// tiles so both sides stay in cache. Returns false when some element is NaN or infinite: every
+// value's magnitude bits are folded on the way into one running maximum per tile column (no
+// dependency chain from element to element; measured no slower than the copy without it).
 template <Dtype D>
-void transpose_from(const uint8_t* in, int rows, int cols, float* out) {
+bool transpose_from(const uint8_t* in, int rows, int cols, float* out) {
   constexpr int kTile = 32;
+  uint32_t max_bits[kTile] = {};
   for (int r0 = 0; r0 < rows; r0 += kTile) {
     for (int c0 = 0; c0 < cols; c0 += kTile) {
       const int r1 = std::min(rows, r0 + kTile);
       const int c1 = std::min(cols, c0 + kTile);
-      for (int r = r0; r < r1; ++r)
-        for (int c = c0; c < c1; ++c)
-          out[static_cast<size_t>(c) * rows + r] =
-              element<D>(in, static_cast<size_t>(r) * cols + c);
+      for (int r = r0; r < r1; ++r) {
+        const size_t first = static_cast<size_t>(r) * cols + c0;
+        for (int c = c0; c < c1; ++c) {
+          const float v = element<D>(in, first + (c - c0));
+          max_bits[c - c0] = std::max(max_bits[c - c0], std::bit_cast<uint32_t>(v) & 0x7fffffffu);
+          out[static_cast<size_t>(c) * rows + r] = v;
+        }
+      }
     }
   }
+  return *std::max_element(max_bits, max_bits + kTile) < 0x7f800000u;
 }
 
 Status read_f32_transposed(const TensorView& t, int rows, int cols, float* out) {
   HYV_RETURN_IF_ERROR(check_float_dtype(t));
+  bool finite = false;
   switch (t.dtype) {
     case Dtype::f32:
-      transpose_from<Dtype::f32>(t.data.data(), rows, cols, out);
-      return Status::Ok();
+      finite = transpose_from<Dtype::f32>(t.data.data(), rows, cols, out);
+      break;
     case Dtype::f16:
-      transpose_from<Dtype::f16>(t.data.data(), rows, cols, out);
-      return Status::Ok();
+      finite = transpose_from<Dtype::f16>(t.data.data(), rows, cols, out);
+      break;
     case Dtype::bf16:
-      transpose_from<Dtype::bf16>(t.data.data(), rows, cols, out);
-      return Status::Ok();
+      finite = transpose_from<Dtype::bf16>(t.data.data(), rows, cols, out);
+      break;
     default:
       return Status::Error("unreachable: dtype checked above");
   }
+  return finite ? Status::Ok() : check_finite(t);
 }
 
 Linear make_linear(WeightBuffer w, int rows, int cols, std::vector<float> bias, WeightType type) {

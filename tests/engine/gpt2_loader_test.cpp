@@ -13,6 +13,7 @@
 
 #include "file_io.h"
 #include "hyv/engine/model_folder.h"
+#include "hyv/engine/safetensors.h"
 
 namespace hyv::engine {
 namespace {
@@ -170,6 +171,46 @@ TEST(Gpt2Loader, AFailingStepGivesTheOneShotMessageAndStops) {
   const std::vector<float> a = all_logits(loaded.value().model),
                            b = all_logits(direct.value().model);
   EXPECT_EQ(std::memcmp(a.data(), b.data(), sizeof(float) * a.size()), 0);
+}
+
+// Issue 17: a NaN or Inf weight is refused at load, both in tensors read as they are (wte) and in
+// the Conv1D weights transposed on the way (h.0.attn.c_attn.weight), for F32, F16 and BF16
+// files; the message names the tensor and the element.
+TEST(Gpt2Loader, RefusesNonFiniteWeightsNamingTheTensorAndElement) {
+  const Fixture& f = fixture();
+  for (const char* file :
+       {"model.safetensors", "model-f16.safetensors", "model-bf16.safetensors"}) {
+    const std::vector<uint8_t> clean = read_bytes(kDir + file);
+    auto parsed = SafetensorsFile::parse(clean);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    for (const char* name : {"wte.weight", "h.0.attn.c_attn.weight", "h.1.mlp.c_proj.bias"}) {
+      const TensorView* t = parsed.value().find(name);
+      const std::string prefixed = std::string("transformer.") + name;
+      if (t == nullptr) t = parsed.value().find(prefixed);
+      ASSERT_NE(t, nullptr) << name;
+      // Element 7 of the tensor, set to NaN in this dtype's encoding.
+      std::vector<uint8_t> bytes = clean;
+      const size_t width = dtype_bytes(t->dtype);
+      uint8_t* at = bytes.data() + t->file_offset + 7 * width;
+      if (t->dtype == Dtype::f32) {
+        const float nan = std::nanf("");
+        std::memcpy(at, &nan, 4);
+      } else {
+        const uint16_t nan = t->dtype == Dtype::f16 ? 0x7e00 : 0x7fc0;
+        std::memcpy(at, &nan, 2);
+      }
+      const std::string index =
+          std::string(t->shape.size() == 2 ? "element 7 [0, 7]" : "element 7 [7]") + " is NaN";
+      for (WeightType type : {WeightType::f32, WeightType::q8}) {
+        auto model = Gpt2Model::load(f.config, bytes, type);
+        ASSERT_FALSE(model.ok()) << file << " " << name;
+        const std::string m = model.status().message();
+        EXPECT_NE(m.find("tensor '" + t->name + "' (" + dtype_name(t->dtype)), std::string::npos)
+            << m;
+        EXPECT_NE(m.find(index), std::string::npos) << m;
+      }
+    }
+  }
 }
 
 }  // namespace

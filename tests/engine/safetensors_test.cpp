@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,60 @@ TEST(Safetensors, EmptyTensorsAndGapsAreAccepted) {
   ASSERT_TRUE(file.ok()) << file.status().message();
   EXPECT_EQ(file.value().find("e")->element_count(), 0);
   EXPECT_EQ(read_f32(*file.value().find("w")).value(), std::vector<float>{0.0f});
+}
+
+// Issue 17: NaN or Inf weights loaded silently and made every logit NaN ("!!!!!" out). Each float
+// dtype is refused with the tensor's name and the first bad element's index.
+TEST(Safetensors, RefusesNonFiniteValuesNamingTheTensorAndTheFirstBadElement) {
+  const float nan = std::nanf("");
+  std::vector<uint8_t> data = raw(std::vector<float>{0, 1, 2, 3, 4, nan, 6, nan});  // [2, 4]
+  const auto f16 = raw(std::vector<uint16_t>{0x3c00, 0x3c00, 0x7c00});              // 1, 1, +inf
+  const auto bf16 = raw(std::vector<uint16_t>{0xff80, 0x3f80});                     // -inf, 1
+  const auto ok = raw(std::vector<float>{1e30f, -65504.0f});
+  data.insert(data.end(), f16.begin(), f16.end());
+  data.insert(data.end(), bf16.begin(), bf16.end());
+  data.insert(data.end(), ok.begin(), ok.end());
+  const std::string header = R"({"a":{"dtype":"F32","shape":[2,4],"data_offsets":[0,32]},)"
+                             R"("b":{"dtype":"F16","shape":[3],"data_offsets":[32,38]},)"
+                             R"("c":{"dtype":"BF16","shape":[2],"data_offsets":[38,42]},)"
+                             R"("d":{"dtype":"F32","shape":[2],"data_offsets":[42,50]}})";
+  const auto bytes = file_bytes(header, data);
+  auto file = SafetensorsFile::parse(bytes);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  struct Case {
+    const char* tensor;
+    const char* message;
+  };
+  for (const Case& c : {Case{"a", "tensor 'a' (F32, shape [2, 4]): element 5 [1, 1] is NaN"},
+                        Case{"b", "tensor 'b' (F16, shape [3]): element 2 [2] is +inf"},
+                        Case{"c", "tensor 'c' (BF16, shape [2]): element 0 [0] is -inf"}}) {
+    const TensorView& t = *file.value().find(c.tensor);
+    auto values = read_f32(t);
+    ASSERT_FALSE(values.ok()) << c.tensor;
+    EXPECT_NE(values.status().message().find(c.message), std::string::npos)
+        << values.status().message();
+    EXPECT_NE(values.status().message().find("weights must be finite"), std::string::npos);
+    EXPECT_EQ(check_finite(t).message(), values.status().message());
+  }
+  EXPECT_TRUE(check_finite(*file.value().find("d")).ok());
+  EXPECT_EQ(read_f32(*file.value().find("d")).value(), (std::vector<float>{1e30f, -65504.0f}));
+}
+
+// The F32 read scans in blocks: a bad value past the first block, and in the last one, is found.
+TEST(Safetensors, FindsANonFiniteValueInAnyBlockOfALargeTensor) {
+  for (size_t bad : {size_t{4096}, size_t{10000}, size_t{12287}}) {
+    std::vector<float> values(12288, 0.5f);
+    values[bad] = -std::numeric_limits<float>::infinity();
+    const std::string header = R"({"w":{"dtype":"F32","shape":[3,4096],"data_offsets":[0,49152]}})";
+    const auto bytes = file_bytes(header, raw(values));
+    auto file = SafetensorsFile::parse(bytes);
+    ASSERT_TRUE(file.ok()) << file.status().message();
+    auto read = read_f32(*file.value().find("w"));
+    ASSERT_FALSE(read.ok()) << bad;
+    const std::string want = "element " + std::to_string(bad) + " [" + std::to_string(bad / 4096) +
+                             ", " + std::to_string(bad % 4096) + "] is -inf";
+    EXPECT_NE(read.status().message().find(want), std::string::npos) << read.status().message();
+  }
 }
 
 }  // namespace

@@ -70,9 +70,20 @@ class SafetensorsFile {
 Status check_float_dtype(const TensorView& t);
 
 // F32, F16 and BF16 elements as float; any other dtype is an error naming the tensor and dtype.
-// out.size() must equal t.element_count().
+// A NaN or infinite element is an error too (check_finite's message): every float tensor Hyv
+// reads is a weight, and one such weight turns every logit into NaN. The check rides on the copy
+// the read makes anyway. out.size() must equal t.element_count().
 Status read_f32(const TensorView& t, std::span<float> out);
 Result<std::vector<float>> read_f32(const TensorView& t);
+
+// Ok when every element of an F32, F16 or BF16 tensor is finite; otherwise an error naming the
+// tensor, its first NaN or infinite element (flat index, index per dimension) and the dtype.
+Status check_finite(const TensorView& t);
+
+// True when a float's bits (F32, or F16/BF16 widened by the functions below) are NaN or +-inf.
+inline bool non_finite_bits(uint32_t bits) {
+  return (bits & 0x7f800000u) == 0x7f800000u;
+}
 
 float f16_to_f32(uint16_t half);
 float bf16_to_f32(uint16_t bf16);
