@@ -24,6 +24,24 @@ std::string_view canonical_boolean(std::string_view cell) {
   return cell;
 }
 
+// "a, b, c, ... (12 in all)": enough to see the mismatch without a wall of names.
+std::string column_list(const std::vector<std::string>& names) {
+  if (names.empty()) return "no columns";
+  constexpr size_t kShown = 6;
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < kShown; ++i) {
+    if (i > 0) out += ", ";
+    out += names[i].size() > 40 ? names[i].substr(0, 40) + "..." : names[i];
+  }
+  if (names.size() > kShown) out += ", ... (" + std::to_string(names.size()) + " in all)";
+  return out;
+}
+
+std::string table_label(const synth::CsvTable& table, size_t index) {
+  if (!table.source.empty()) return table.source;
+  return index == 0 ? "the real table" : index == 1 ? "the synthetic table" : "the holdout table";
+}
+
 }  // namespace
 
 Result<TypedTables> type_tables(std::span<const synth::CsvTable* const> tables,
@@ -41,6 +59,16 @@ Result<TypedTables> type_tables(std::span<const synth::CsvTable* const> tables,
   for (size_t t = 1; t < n; ++t) {
     for (const auto& name : tables[t]->names) {
       if (real.column_index(name) < 0) out.extra_columns[t].push_back(name);
+    }
+    // Nothing to compare: every metric would be vacuous, and DCR over zero columns calls every
+    // row a copy of a real one ("60 of 60 rows copy a real row").
+    if (out.extra_columns[t].size() == tables[t]->names.size()) {
+      std::string mine = table_label(*tables[t], t), theirs = table_label(real, 0);
+      if (mine == theirs) mine = table_label(synth::CsvTable{}, t), theirs = "the real table";
+      return Status::Error(mine + " shares no column with " + theirs + " (" + theirs + ": " +
+                           column_list(real.names) + "; " + mine + ": " +
+                           column_list(tables[t]->names) +
+                           "); scores compare columns of the same name");
     }
   }
   for (size_t c = 0; c < types.size(); ++c) {

@@ -65,5 +65,18 @@ TEST(QualityReport, IdenticalDataScoresOneAndJsonHasEveryPair) {
   EXPECT_NE(text.find("100.0%"), std::string::npos);
 }
 
+// Issue 17: with no column in common, DCR over zero columns called every row a copy of a real one.
+TEST(QualityReport, TablesSharingNoColumnAreRefusedNamingBothColumnLists) {
+  auto real = synth::parse_csv_table("a,b\n1,x\n2,y\n", "real.csv").value();
+  auto syn = synth::parse_csv_table("c,d\n1,x\n2,y\n", "syn.csv").value();
+  auto types = synth::infer_column_types(real, {}).value();
+  const synth::CsvTable* tables[] = {&real, &syn};
+  auto typed = type_tables(tables, types);
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.status().message(),
+            "syn.csv shares no column with real.csv (real.csv: a, b; syn.csv: c, d); scores "
+            "compare columns of the same name");
+}
+
 }  // namespace
 }  // namespace hyv::quality

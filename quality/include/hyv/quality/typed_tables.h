@@ -6,7 +6,8 @@
 //   data Result<TypedTables> t = type_tables({&real, &synthetic}, types.value());
 //
 // Only columns present in the real table are typed; columns of the other tables that the real one
-// lacks are listed in `extra_columns` (they count against the structure score). A synthetic cell
+// lacks are listed in `extra_columns` (they count against the structure score); a table that
+// shares no column at all with the real one is an error naming both column lists. A synthetic cell
 // that does not parse as its column's type is kept as missing and counted in `invalid_cells`
 // (it also fails BoundaryAdherence, see report.h).
 #pragma once
