@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hyv/engine/gpt2.h"
+#include "hyv/json_nesting.h"
 #include "str_cat.h"
 
 namespace hyv::engine {
@@ -111,6 +112,7 @@ Status validate_gpt2_config(const Gpt2Config& c) {
 }
 
 Result<Gpt2Config> parse_gpt2_config(std::string_view config_json) {
+  HYV_RETURN_IF_ERROR(check_json_nesting(config_json, "config.json"));  // RapidJSON recurses
   rapidjson::Document doc;
   // Full precision: numbers are rounded correctly, the same on every platform.
   doc.Parse<rapidjson::kParseFullPrecisionFlag>(config_json.data(), config_json.size());

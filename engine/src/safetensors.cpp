@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "hyv/json_nesting.h"
 #include "str_cat.h"
 
 namespace hyv::engine {
@@ -187,6 +188,9 @@ Result<SafetensorsFile> SafetensorsFile::parse(Bytes file) {
                          " bytes (from byte 8) runs " + "past the end of the file (" +
                          std::to_string(file.size()) + " bytes); the file is truncated");
   }
+  // RapidJSON recurses per level: a hostile header of a million '[' would overflow the stack.
+  HYV_RETURN_IF_ERROR(check_json_nesting(
+      std::string_view(reinterpret_cast<const char*>(file.data() + 8), header_bytes), "header", 8));
   rapidjson::Document doc;
   doc.Parse(reinterpret_cast<const char*>(file.data() + 8), header_bytes);
   if (doc.HasParseError()) {

@@ -10,6 +10,7 @@
 
 #include "byte_level.h"
 #include "hyv/engine/tokenizer.h"
+#include "hyv/json_nesting.h"
 #include "tokenizer_impl.h"
 
 namespace hyv::engine {
@@ -22,6 +23,7 @@ std::string excerpt(std::string_view s) {
 }
 
 Status parse_json(std::string_view text, std::string_view file, rapidjson::Document* doc) {
+  HYV_RETURN_IF_ERROR(check_json_nesting(text, std::string(file)));  // RapidJSON recurses
   doc->Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
   if (doc->HasParseError()) {
     return Status::Error(std::string(file) + ": not valid JSON at byte " +

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include "hyv/json_nesting.h"
 #include "hyv/quality/python_syntax.h"
 
 namespace hyv::quality {
@@ -34,6 +35,8 @@ bool blank(std::string_view s) {
 
 // The "text" or "code" string of a JSON object line, if it is one.
 bool json_text(std::string_view line, std::string* out) {
+  // RapidJSON recurses per level: a deeply nested line is scored as plain text, not parsed.
+  if (json_nesting_too_deep_at(line)) return false;
   rapidjson::Document d;
   d.Parse(line.data(), line.size());
   if (d.HasParseError() || !d.IsObject()) return false;

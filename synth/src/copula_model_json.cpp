@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hyv/json_nesting.h"
 #include "hyv/synth/copula_model.h"
 #include "hyv/synth/semantic_column.h"
 #include "linalg.h"
@@ -362,6 +363,7 @@ std::string copula_model_json(const CopulaModel& model) {
 
 Result<CopulaModel> parse_copula_model(std::string_view json, std::string_view source) {
   Reader r{std::string(source), Status::Ok()};
+  HYV_RETURN_IF_ERROR(check_json_nesting(json, r.where));  // RapidJSON recurses per level
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError()) {

@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hyv/json_nesting.h"
+
 namespace hyv::synth {
 namespace {
 
@@ -82,13 +84,16 @@ Result<CsvTable> parse_json_table(std::string_view bytes, std::string source, bo
       start = end + 1;
       ++line;
       if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      const std::string label = "line " + std::to_string(line);
+      // RapidJSON recurses per level (and so does turning a nested cell into text).
+      HYV_RETURN_IF_ERROR(check_json_nesting(text, source + ": " + label));
       rapidjson::Document d;
       d.Parse<kFlags>(text.data(), text.size());
-      const std::string label = "line " + std::to_string(line);
       if (d.HasParseError()) return parse_error(source + ": " + label, d);
       HYV_RETURN_IF_ERROR(out.add(d, line, label));
     }
   } else {
+    HYV_RETURN_IF_ERROR(check_json_nesting(bytes, source));
     rapidjson::Document d;
     d.Parse<kFlags>(bytes.data(), bytes.size());
     if (d.HasParseError()) return parse_error(source, d);

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <limits>
 
+#include "hyv/json_nesting.h"
 #include "hyv/synth/dates.h"
 #include "hyv/synth/schema.h"
 #include "hyv/synth/semantic.h"
@@ -260,6 +261,7 @@ Status check_table_name(const std::string& path, const std::string& name) {
 class SchemaParser {
  public:
   Result<Schema> run(std::string_view json) {
+    HYV_RETURN_IF_ERROR(check_json_nesting(json, "schema"));  // RapidJSON recurses per level
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
     if (doc.HasParseError())

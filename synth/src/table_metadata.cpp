@@ -5,6 +5,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "hyv/json_nesting.h"
 #include "hyv/synth/semantic_column.h"
 
 namespace hyv::synth {
@@ -12,6 +13,7 @@ namespace hyv::synth {
 Result<std::vector<ColumnOverride>> parse_table_metadata(std::string_view json,
                                                          std::string_view source) {
   const std::string where(source);
+  HYV_RETURN_IF_ERROR(check_json_nesting(json, where));  // RapidJSON recurses per level
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "hyv/json_nesting.h"
 #include "rapidjson/document.h"
 
 namespace hyv::canister {
@@ -15,6 +16,10 @@ Result<uint64_t> safetensors_elements(std::span<const uint8_t> head) {
     return Status::Error("model.safetensors: the header claims " + std::to_string(n) +
                          " bytes, more than the file's first " + std::to_string(head.size() - 8));
   }
+  // RapidJSON recurses per level: a deeply nested header would trap the canister.
+  HYV_RETURN_IF_ERROR(check_json_nesting(
+      std::string_view(reinterpret_cast<const char*>(head.data() + 8), static_cast<size_t>(n)),
+      "model.safetensors: the header", 8));
   rapidjson::Document doc;
   doc.Parse(reinterpret_cast<const char*>(head.data() + 8), static_cast<size_t>(n));
   if (doc.HasParseError() || !doc.IsObject()) {

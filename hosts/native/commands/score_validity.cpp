@@ -13,6 +13,7 @@
 
 #include "command_registry.h"
 #include "file_io.h"
+#include "hyv/json_nesting.h"
 #include "hyv/service/validity_json.h"
 #include "hyv/synth/csv_reader.h"
 #include "hyv/synth/schema.h"
@@ -197,6 +198,9 @@ void read_json(const std::string& path, int t, const synth::Schema& schema,
       std::string_view l(all.data() + pos, nl - pos);
       pos = nl + 1;
       if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      // RapidJSON recurses per level (and so does turning a nested cell into text).
+      if (Status s = check_json_nesting(l, path + ": line " + std::to_string(line)); !s.ok())
+        fail(s.message());
       rapidjson::Document doc;
       doc.Parse(l.data(), l.size());
       if (doc.HasParseError())
@@ -206,6 +210,7 @@ void read_json(const std::string& path, int t, const synth::Schema& schema,
       row(doc, line);
     }
   } else {
+    if (Status s = check_json_nesting(all, path); !s.ok()) fail(s.message());
     rapidjson::Document doc;
     doc.Parse(all.data(), all.size());
     if (doc.HasParseError())

@@ -15,6 +15,7 @@
 #include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
+#include "hyv/json_nesting.h"
 #include "tokenizer_files.h"
 
 namespace hyv::cli {
@@ -59,6 +60,8 @@ std::vector<int32_t> encode(const engine::BpeTokenizer& tok, const std::string& 
 }
 
 std::vector<int32_t> parse_ids(const std::string& json, const engine::BpeTokenizer& tok) {
+  // RapidJSON recurses per level: a million '[' would overflow the stack.
+  if (Status s = check_json_nesting(json, "stdin"); !s.ok()) throw Exit{1, s.message()};
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) {

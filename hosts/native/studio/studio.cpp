@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <random>
 
+#include "hyv/json_nesting.h"
 #include "hyv/service/generation_params.h"
 #include "studio/bundled_models.h"
 #include "studio/job_runner.h"
@@ -47,7 +48,8 @@ std::string meta_to_json(const JobMeta& m) {
 
 Result<JobMeta> meta_from_json(std::string_view json) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // RapidJSON recurses per level; a record nested that deep is damaged, not parsed.
+  if (!json_nesting_too_deep_at(json)) d.Parse(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("name") || !d["name"].IsString() ||
       !d.HasMember("tags") || !d["tags"].IsArray() || !d.HasMember("fallback_seed") ||
       !d["fallback_seed"].IsString()) {
