@@ -14,8 +14,8 @@ namespace hyv::service {
 
 inline constexpr size_t kMaxJsonDepth = 64;
 
-// Counts bracket nesting outside strings: the byte offset of the bracket that first nests deeper
-// than kMaxJsonDepth, or nullopt when the text never does.
+// hyv/json_nesting.h's scan (one for the whole core), under the service's name: the byte offset of
+// the bracket that first nests deeper than kMaxJsonDepth, or nullopt when the text never does.
 std::optional<size_t> json_too_deep_at(std::string_view json);
 
 // The same as a Status: "<what>: nested deeper than 64 levels at byte N".
