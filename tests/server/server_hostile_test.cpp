@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include "studio_fixture.h"
 
 namespace hyv::studio::testing {
@@ -39,20 +41,25 @@ class RawClient {
     return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size());
   }
 
-  // Everything until the server closes the connection or the read times out.
+  // Everything until the server closes the connection or the read times out (closed() tells).
   std::string read_all() {
     std::string out;
     char buf[4096];
     for (;;) {
       ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
-      if (n <= 0) return out;
+      if (n <= 0) {
+        closed_ = n == 0 || errno == ECONNRESET;
+        return out;
+      }
       out.append(buf, size_t(n));
     }
   }
+  bool closed() const { return closed_; }
 
  private:
   int fd_ = -1;
   bool connected_ = false;
+  bool closed_ = false;
 };
 
 std::string status_line(const std::string& response) {
@@ -116,7 +123,8 @@ TEST(ServerHostile, SlowClientsDoNotStarveOthers) {
       EXPECT_NE(body_of(response).find("too many connections from 127.0.0.2"), std::string::npos)
           << response;
     } else {
-      EXPECT_EQ(response, "");  // closed at the header deadline, unanswered
+      EXPECT_EQ(response, "");   // closed at the header deadline, unanswered ...
+      EXPECT_TRUE(s->closed());  // ... by the server, long before the client's 20 s timeout
       ++cut;
     }
   }
@@ -178,6 +186,8 @@ TEST(ServerHostile, TricklingBodyIsCut) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     open = raw.send_bytes(" ");
   }
+  // The server hung up within the 4 s (a send to a closed connection fails once it is reset).
+  EXPECT_FALSE(open);
   std::string response = raw.read_all();
   EXPECT_TRUE(response.empty() || status_line(response).substr(0, 12) == "HTTP/1.1 400")
       << response;

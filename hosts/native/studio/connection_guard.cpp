@@ -20,6 +20,27 @@ std::string mib(size_t bytes) {
   return std::to_string(bytes >> 20) + " MiB";
 }
 
+// The IP address and port of either end of a socket (getpeername or getsockname).
+template <typename Get>
+void socket_address(Get get, socket_t sock, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  ip.clear();
+  port = 0;
+  if (get(sock, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
+    port = ntohs(a->sin6_port);
+  }
+  ip = text;
+}
+
 // A socket stream like httplib's own, whose reads also stop at a deadline: httplib's read
 // timeout applies to each wait for a byte, so a client sending one byte a second never times out.
 class DeadlineStream final : public httplib::Stream {
@@ -67,10 +88,10 @@ class DeadlineStream final : public httplib::Stream {
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    address_of(::getpeername, ip, port);
+    socket_address(::getpeername, sock_, ip, port);
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    address_of(::getsockname, ip, port);
+    socket_address(::getsockname, sock_, ip, port);
   }
   socket_t socket() const override { return sock_; }
 
@@ -97,26 +118,6 @@ class DeadlineStream final : public httplib::Stream {
       if (n < 0 && errno == EINTR) continue;
       return n;
     }
-  }
-
-  template <typename Get>
-  void address_of(Get get, std::string& ip, int& port) const {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
-    ip.clear();
-    port = 0;
-    if (get(sock_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-    char text[INET6_ADDRSTRLEN] = {};
-    if (addr.ss_family == AF_INET) {
-      auto* a = reinterpret_cast<sockaddr_in*>(&addr);
-      ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
-      port = ntohs(a->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
-      ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
-      port = ntohs(a->sin6_port);
-    }
-    ip = text;
   }
 
   socket_t sock_;
@@ -155,7 +156,7 @@ void send_all(socket_t sock, const std::string& bytes) {
 std::string peer_address(socket_t sock) {
   std::string ip;
   int port = 0;
-  DeadlineStream(sock, 0, 0).get_remote_ip_and_port(ip, port);
+  socket_address(::getpeername, sock, ip, port);
   return ip;
 }
 
