@@ -3,6 +3,7 @@
 #include <string>
 
 #include "hyv/engine/utf8_text.h"
+#include "hyv/synth/csv_dialect.h"
 
 namespace hyv::synth {
 namespace {
@@ -32,19 +33,29 @@ Status CsvReader::end_field() {
                 ": not UTF-8 text; re-save the file as UTF-8");
   }
   field_ends_.push_back(buffer_.size());
+  // Caught at the first extra field, so the message can point at it.
+  if (records_ > 0 && options_.require_equal_field_counts &&
+      field_ends_.size() > expected_fields_) {
+    return fail(where(field_line_, field_ends_.size(), field_offset_) + ": more fields than the " +
+                std::to_string(expected_fields_) + " of the first record; " + ragged_hint());
+  }
   return Status::Ok();
+}
+
+std::string CsvReader::ragged_hint() const {
+  return "every row needs one value per column (fields are split at " +
+         csv_char_name(options_.delimiter) + "; quote fields that contain it)";
 }
 
 Status CsvReader::end_record(const CsvRecordFn& on_record) {
   size_t n = field_ends_.size();
   if (records_ == 0) {
     expected_fields_ = n;
-  } else if (options_.require_equal_field_counts && n != expected_fields_) {
-    return fail("line " + std::to_string(record_line_) + " (byte " +
-                std::to_string(record_offset_) + "): " + std::to_string(n) + " fields, but the " +
-                "first record has " + std::to_string(expected_fields_) +
-                "; every row needs one value per column (quote fields that contain '" +
-                std::string(1, options_.delimiter) + "')");
+  } else if (options_.require_equal_field_counts && n < expected_fields_) {
+    // The row ends where its next field should start.
+    return fail(where(line_, n + 1, offset_) + ": " + std::to_string(n) +
+                " fields, but the first record has " + std::to_string(expected_fields_) + "; " +
+                ragged_hint());
   }
   views_.clear();
   size_t begin = 0;
@@ -68,6 +79,7 @@ Status CsvReader::end_record(const CsvRecordFn& on_record) {
 // One byte of input. Line ends inside and outside quotes count CRLF as one line.
 Status CsvReader::step(char c, const CsvRecordFn& on_record) {
   const char delim = options_.delimiter;
+  const char quote = options_.quote;
   switch (state_) {
     case State::cr:
       state_ = State::record_start;
@@ -88,9 +100,11 @@ Status CsvReader::step(char c, const CsvRecordFn& on_record) {
       [[fallthrough]];
     case State::field_start:
       field_offset_ = offset_;
-      if (c == '"') {
+      field_line_ = line_;
+      if (c == quote) {
         quote_line_ = line_;
         quote_offset_ = offset_;
+        ++quoted_fields_;
         state_ = State::quoted;
       } else if (c == delim) {
         state_ = State::field_start;
@@ -117,15 +131,17 @@ Status CsvReader::step(char c, const CsvRecordFn& on_record) {
         state_ = c == '\r' ? State::cr : State::record_start;
         return Status::Ok();
       }
-      if (c == '"') {
-        return fail(where(line_, field_ends_.size() + 1, offset_) +
-                    ": a quote inside an unquoted field; quote the whole field and double the "
-                    "quotes inside it (\"say \"\"hi\"\"\")");
+      if (c == quote) {
+        const std::string q(1, quote);
+        return fail(where(line_, field_ends_.size() + 1, offset_) + ": a quote (" + q +
+                    ") inside an unquoted field; quote the whole field and double the quotes "
+                    "inside it (" +
+                    q + "say " + q + q + "hi" + q + q + q + ")");
       }
       buffer_.push_back(c);
       return Status::Ok();
     case State::quoted:
-      if (c == '"') {
+      if (c == quote) {
         state_ = State::quote_in_quoted;
         return Status::Ok();
       }
@@ -138,8 +154,8 @@ Status CsvReader::step(char c, const CsvRecordFn& on_record) {
       buffer_.push_back(c);
       return Status::Ok();
     case State::quote_in_quoted:
-      if (c == '"') {
-        buffer_.push_back('"');
+      if (c == quote) {
+        buffer_.push_back(quote);
         state_ = State::quoted;
         return Status::Ok();
       }
@@ -157,7 +173,8 @@ Status CsvReader::step(char c, const CsvRecordFn& on_record) {
       }
       return fail(where(line_, field_ends_.size() + 1, offset_) +
                   ": text after the closing quote of a quoted field; a quote inside a quoted "
-                  "field must be doubled (\"\")");
+                  "field must be doubled (" +
+                  std::string(2, quote) + ")");
   }
   return Status::Ok();
 }

@@ -11,13 +11,23 @@ int CsvTable::column_index(std::string_view name) const {
   return -1;
 }
 
-CsvTableBuilder::CsvTableBuilder(std::string source, CsvReaderOptions options) : reader_(options) {
+CsvTableBuilder::CsvTableBuilder(std::string source, CsvDialectHints hints) : reader_(hints) {
   table_.source = std::move(source);
   callback_ = [this](const CsvRecord& r) { return on_record(r); };
 }
 
 Status CsvTableBuilder::on_record(const CsvRecord& record) {
+  const CsvDialect& dialect = reader_.dialect();
   if (record.index == 0) {
+    decimal_comma_.assign(record.fields.size(), false);
+    for (size_t c : dialect.decimal_comma_columns)
+      if (c < decimal_comma_.size()) decimal_comma_[c] = true;
+  }
+  if (record.index == 0 && !dialect.header) {
+    for (size_t i = 0; i < record.fields.size(); ++i)
+      table_.names.push_back("column" + std::to_string(i + 1));
+    table_.columns.resize(table_.names.size());
+  } else if (record.index == 0) {
     std::unordered_set<std::string_view> seen;
     for (size_t i = 0; i < record.fields.size(); ++i) {
       std::string_view name = record.fields[i];
@@ -38,7 +48,13 @@ Status CsvTableBuilder::on_record(const CsvRecord& record) {
     table_.columns.resize(table_.names.size());
     return Status::Ok();
   }
-  for (size_t i = 0; i < record.fields.size(); ++i) table_.columns[i].push(record.fields[i]);
+  for (size_t i = 0; i < record.fields.size(); ++i) {
+    // A cell that is not a decimal-comma number ("n/a", "12 kg") stays as written.
+    if (decimal_comma_[i] && decimal_comma_to_point(record.fields[i], &converted_))
+      table_.columns[i].push(converted_);
+    else
+      table_.columns[i].push(record.fields[i]);
+  }
   table_.row_lines.push_back(record.line);
   return Status::Ok();
 }
@@ -54,11 +70,13 @@ Result<CsvTable> CsvTableBuilder::finish() {
                          ": the file is empty; expected a header row with column "
                          "names, then one row per record");
   }
+  table_.dialect = reader_.dialect();
   return std::move(table_);
 }
 
-Result<CsvTable> parse_csv_table(std::string_view bytes, std::string source) {
-  CsvTableBuilder builder(std::move(source));
+Result<CsvTable> parse_csv_table(std::string_view bytes, std::string source,
+                                 CsvDialectHints hints) {
+  CsvTableBuilder builder(std::move(source), hints);
   HYV_RETURN_IF_ERROR(builder.feed(bytes));
   return builder.finish();
 }

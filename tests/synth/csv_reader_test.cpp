@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "hyv/synth/csv_dialect.h"
 #include "hyv/synth/csv_table.h"
 
 namespace hyv::synth {
@@ -106,13 +109,15 @@ TEST(CsvReader, EveryChunkSizeGivesTheSameRecords) {
 TEST(CsvReader, RaggedRowNamesLineAndCounts) {
   auto p = parse("a,b,c\n1,2,3\n4,5\n");
   ASSERT_FALSE(p.status.ok());
-  EXPECT_NE(p.status.message().find("line 3"), std::string::npos) << p.status.message();
+  EXPECT_NE(p.status.message().find("line 3, column 3 (byte 15)"), std::string::npos)
+      << p.status.message();
   EXPECT_NE(p.status.message().find("2 fields"), std::string::npos) << p.status.message();
   EXPECT_NE(p.status.message().find("has 3"), std::string::npos) << p.status.message();
   // Too many fields, after a multi-line quoted field (line counting must follow).
   p = parse("a,b\n\"x\ny\",2\n1,2,3\n");
   ASSERT_FALSE(p.status.ok());
-  EXPECT_NE(p.status.message().find("line 4"), std::string::npos) << p.status.message();
+  EXPECT_NE(p.status.message().find("line 4, column 3 (byte 16)"), std::string::npos)
+      << p.status.message();
 }
 
 TEST(CsvReader, RaggedRowsAllowedWhenAskedFor) {
@@ -208,6 +213,216 @@ TEST(CsvTable, ErrorsCarryTheFileName) {
   auto t = parse_csv_table("a,b\n1,2,3\n", "data/x.csv");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message().rfind("data/x.csv: line 2", 0), 0u) << t.status().message();
+}
+
+// --- Dialects (issue 15 item 1): files from other tools are not read as one column. ---
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(HYV_SOURCE_DIR) + "/tests/fixtures/csv/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_FALSE(ss.str().empty()) << name;
+  return ss.str();
+}
+
+// Whole, then in small chunks (the sniffer holds bytes back until it has seen enough).
+Result<CsvTable> table_in_chunks(std::string_view bytes, std::string source, size_t chunk,
+                                 CsvDialectHints hints = {}) {
+  CsvTableBuilder builder(std::move(source), hints);
+  for (size_t i = 0; i < bytes.size(); i += chunk)
+    HYV_RETURN_IF_ERROR(builder.feed(bytes.substr(i, chunk)));
+  return builder.finish();
+}
+
+TEST(CsvDialect, SemicolonSpreadsheetExportWithDecimalCommas) {
+  std::string bytes = fixture("semicolon_decimal_comma.csv");
+  for (size_t chunk : {bytes.size(), size_t{1}, size_t{7}}) {
+    auto t = table_in_chunks(bytes, "sales.csv", chunk);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    const CsvTable& table = t.value();
+    EXPECT_EQ(table.names, (std::vector<std::string>{"name", "city", "price", "quantity", "date"}));
+    ASSERT_EQ(table.rows(), 6u);
+    ASSERT_TRUE(table.dialect.has_value());
+    EXPECT_EQ(table.dialect->delimiter, ';');
+    EXPECT_TRUE(table.dialect->crlf);
+    EXPECT_EQ(table.dialect->decimal_comma_columns, (std::vector<size_t>{2}));
+    // Decimal commas become points; thousands dots go; a quoted ';' stays in its field.
+    EXPECT_EQ(table.columns[2].cell(0), "1234.50");
+    EXPECT_EQ(table.columns[2].cell(2), "0.5");
+    EXPECT_EQ(table.columns[0].cell(2), "Weber; Carla");
+    EXPECT_EQ(table.columns[1].cell(0), "K\xc3\xb6ln");
+    EXPECT_EQ(table.columns[3].cell(3), "");
+  }
+  EXPECT_EQ(csv_dialect_text(*parse_csv_table(bytes).value().dialect),
+            "delimiter ';', quote '\"', header row, CRLF line ends, decimal commas in 1 column");
+}
+
+TEST(CsvDialect, TabSeparatedWithApostropheQuotedHeaders) {
+  std::string bytes = fixture("quoted_headers.tsv");
+  for (size_t chunk : {bytes.size(), size_t{1}, size_t{5}}) {
+    auto t = table_in_chunks(bytes, "people.tsv", chunk);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    const CsvTable& table = t.value();
+    EXPECT_EQ(table.names, (std::vector<std::string>{"age", "income", "city", "member"}));
+    EXPECT_EQ(table.dialect->delimiter, '\t');
+    EXPECT_EQ(table.dialect->quote, '\'');
+    ASSERT_EQ(table.rows(), 6u);
+    EXPECT_EQ(table.columns[0].cell(0), "34");
+    EXPECT_EQ(table.columns[2].cell(2), "San Francisco, CA");
+    EXPECT_EQ(table.columns[2].cell(5), "O'Hare");
+  }
+  EXPECT_EQ(csv_dialect_text(*parse_csv_table(bytes).value().dialect),
+            "delimiter TAB, quote ''', header row, LF line ends");
+}
+
+TEST(CsvDialect, PipeSeparated) {
+  auto t = parse_csv_table(fixture("pipe.csv"), "p.csv");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t.value().dialect->delimiter, '|');
+  EXPECT_EQ(t.value().names, (std::vector<std::string>{"id", "product", "price", "in_stock"}));
+  EXPECT_EQ(t.value().columns[1].cell(1), "Gadget | Pro");
+  // Decimal points are left alone.
+  EXPECT_TRUE(t.value().dialect->decimal_comma_columns.empty());
+  EXPECT_EQ(t.value().columns[2].cell(0), "2.50");
+}
+
+TEST(CsvDialect, ByteOrderMarkAndCrLf) {
+  auto t = parse_csv_table(fixture("bom_crlf.csv"), "b.csv");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t.value().names, (std::vector<std::string>{"id", "name", "score"}));
+  EXPECT_EQ(t.value().columns[1].cell(1), "Smith, Bo");
+  EXPECT_EQ(t.value().columns[2].cell(3), "5.0");
+  EXPECT_EQ(csv_dialect_text(*t.value().dialect),
+            "delimiter ',', quote '\"', header row, UTF-8 BOM, CRLF line ends");
+  EXPECT_EQ(csv_dialect_json(*t.value().dialect),
+            "{\"delimiter\":\",\",\"quote\":\"\\\"\",\"header\":true,\"bom\":true,"
+            "\"line_end\":\"crlf\",\"decimal_comma_columns\":[]}");
+}
+
+TEST(CsvDialect, FirstRowOfDataIsNoHeader) {
+  auto t = parse_csv_table(fixture("no_header.csv"), "n.csv");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_FALSE(t.value().dialect->header);
+  EXPECT_EQ(t.value().names, (std::vector<std::string>{"column1", "column2", "column3"}));
+  ASSERT_EQ(t.value().rows(), 4u);
+  EXPECT_EQ(t.value().columns[1].cell(0), "34");
+  EXPECT_EQ(t.value().row_lines[0], 1u);
+  // Text columns only: a header (the usual case; nothing says otherwise).
+  EXPECT_TRUE(parse_csv_table("Ann,Bo\nCy,Di\n").value().dialect->header);
+  // Numbers under a text first row: a header.
+  EXPECT_TRUE(parse_csv_table("a,b\n1,2\n3,4\n").value().dialect->header);
+}
+
+TEST(CsvDialect, HintsOverrideTheGuess) {
+  CsvDialectHints hints;
+  hints.header = true;
+  auto t = parse_csv_table(fixture("no_header.csv"), "n.csv", hints);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().names, (std::vector<std::string>{"1", "34", "52000"}));
+  EXPECT_EQ(csv_dialect_text(*t.value().dialect),
+            "delimiter ',', quote '\"', header row (given), LF line ends");
+  hints = {};
+  hints.header = false;
+  t = parse_csv_table("a,b\n1,2\n", "h.csv", hints);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().rows(), 2u);
+  EXPECT_EQ(t.value().columns[0].cell(0), "a");
+  // A given delimiter is used even where another one splits the rows better...
+  hints = {};
+  hints.delimiter = ',';
+  t = parse_csv_table("a;b\n1;2\n", "d.csv", hints);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().names.size(), 1u);
+  EXPECT_TRUE(t.value().dialect->delimiter_given);
+  // ...and so is a given quote.
+  hints = {};
+  hints.quote = '"';
+  t = parse_csv_table(fixture("quoted_headers.tsv"), "q.tsv", hints);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().names[0], "'age'");
+}
+
+TEST(CsvDialect, OneColumnAndEmptyFiles) {
+  auto t = parse_csv_table("name\nAnn\nBo\n");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value().dialect->delimiter, ',');
+  EXPECT_EQ(t.value().names, (std::vector<std::string>{"name"}));
+  EXPECT_FALSE(parse_csv_table("").ok());
+}
+
+TEST(CsvDialect, RaggedRowIsAnErrorWithTheSniffedDelimiter) {
+  auto t = parse_csv_table(fixture("ragged_semicolon.csv"), "r.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "r.csv: line 3, column 3 (byte 15): 2 fields, but the first record has 3; every row "
+            "needs one value per column (fields are split at ';'; quote fields that contain it)");
+  // Too many: the first extra field is named.
+  t = parse_csv_table("a;b\n1;2\n3;4;5;6\n", "m.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message().substr(0, 68),
+            "m.csv: line 3, column 3 (byte 12): more fields than the 2 of the fir");
+}
+
+TEST(CsvDialect, UnbalancedQuoteIsAnErrorNotText) {
+  auto t = parse_csv_table(fixture("unbalanced_quote.tsv"), "u.tsv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "u.tsv: line 2, column 1 (byte 4): this quoted field is never closed (the file ends "
+            "inside it)");
+  // A stray '"' inside a field stays an error even though apostrophes would read the file.
+  t = parse_csv_table("a;b\n1;ab\"c\n", "s.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("s.csv: line 2, column 2 (byte 8): a quote (\") inside"),
+            std::string::npos)
+      << t.status().message();
+}
+
+TEST(CsvDialect, NonUtf8IsAnErrorNamingLineColumnAndByte) {
+  auto t = parse_csv_table(fixture("latin1.csv"), "l.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "l.csv: line 2, column 2 (byte 15): not UTF-8 text; re-save the file as UTF-8");
+}
+
+TEST(CsvDialect, LargeFileIsSniffedFromItsStartAndStreamed) {
+  // Over kCsvSniffBytes, with quoted line breaks, one of them across the sample's end.
+  std::string bytes = "id;label;value\n";
+  int rows = 0;
+  while (bytes.size() < 3 * kCsvSniffBytes) {
+    bytes += std::to_string(rows) + ";\"multi\nline; " + std::to_string(rows) + "\";" +
+             std::to_string(rows % 97) + ",5\n";
+    ++rows;
+  }
+  for (size_t chunk : {bytes.size(), size_t{1000}, size_t{1} << 20}) {
+    auto t = table_in_chunks(bytes, "big.csv", chunk);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    EXPECT_EQ(t.value().rows(), size_t(rows));
+    EXPECT_EQ(t.value().dialect->delimiter, ';');
+    EXPECT_EQ(t.value().columns[2].cell(size_t(rows) - 1), std::to_string((rows - 1) % 97) + ".5");
+  }
+}
+
+TEST(CsvDialect, FlagValues) {
+  EXPECT_EQ(parse_csv_delimiter("tab").value(), '\t');
+  EXPECT_EQ(parse_csv_delimiter("\\t").value(), '\t');
+  EXPECT_EQ(parse_csv_delimiter(";").value(), ';');
+  EXPECT_EQ(parse_csv_delimiter("pipe").value(), '|');
+  EXPECT_EQ(parse_csv_delimiter(":").status().message(),
+            "delimiter \":\": expected one of , ; | tab (or comma, semicolon, pipe)");
+  EXPECT_EQ(parse_csv_quote("'").value(), '\'');
+  EXPECT_FALSE(parse_csv_quote("`").ok());
+}
+
+TEST(CsvDialect, DecimalCommaNumbers) {
+  std::string out;
+  EXPECT_TRUE(decimal_comma_to_point("1.234.567,89", &out));
+  EXPECT_EQ(out, "1234567.89");
+  EXPECT_TRUE(decimal_comma_to_point(" -0,25 ", &out));
+  EXPECT_EQ(out, "-0.25");
+  EXPECT_TRUE(decimal_comma_to_point("12", &out));
+  EXPECT_EQ(out, "12");
+  for (const char* bad : {"", "1,", ",5", "1.23,4", "1234.567,8", "1,2,3", "12 kg", "1.5e3"})
+    EXPECT_FALSE(decimal_comma_to_point(bad, &out)) << bad;
 }
 
 }  // namespace

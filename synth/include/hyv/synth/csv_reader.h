@@ -1,5 +1,6 @@
-// Streaming CSV reader (RFC 4180): bytes go in as chunks of any size, complete records come out, so
-// a file never has to be in memory whole (the host reads it piece by piece).
+// Streaming CSV reader (RFC 4180) for one known dialect (csv_dialect.h guesses it): bytes go in as
+// chunks of any size, complete records come out, so a file never has to be in memory whole (the
+// host reads it piece by piece).
 //
 //   hyv::synth::CsvReader reader;
 //   auto on_record = [&](const hyv::synth::CsvRecord& r) { ...r.fields[i]...; return Status::Ok();
@@ -39,6 +40,8 @@ using CsvRecordFn = std::function<Status(const CsvRecord& record)>;
 
 struct CsvReaderOptions {
   char delimiter = ',';
+  // '"' (RFC 4180) or '\'' (some exports quote with apostrophes); doubled inside a quoted field.
+  char quote = '"';
   // Every record must have as many fields as the first one.
   bool require_equal_field_counts = true;
 };
@@ -55,6 +58,8 @@ class CsvReader {
 
   uint64_t records() const { return records_; }
   uint64_t bytes_consumed() const { return offset_; }
+  // Fields that opened with the quote character: evidence for the dialect sniffer.
+  uint64_t quoted_fields() const { return quoted_fields_; }
 
  private:
   enum class State : uint8_t { record_start, field_start, unquoted, quoted, quote_in_quoted, cr };
@@ -62,6 +67,7 @@ class CsvReader {
   Status fail(std::string message);
   Status end_field();
   Status end_record(const CsvRecordFn& on_record);
+  std::string ragged_hint() const;
   Status step(char c, const CsvRecordFn& on_record);
 
   CsvReaderOptions options_;
@@ -73,9 +79,11 @@ class CsvReader {
   uint64_t record_line_ = 1;  // line where the current record started
   uint64_t record_offset_ = 0;
   uint64_t field_offset_ = 0;  // offset of the current field's first byte
-  uint64_t quote_line_ = 0;    // where the open quote of the current field is
+  uint64_t field_line_ = 1;
+  uint64_t quote_line_ = 0;  // where the open quote of the current field is
   uint64_t quote_offset_ = 0;
   uint64_t records_ = 0;
+  uint64_t quoted_fields_ = 0;
   size_t expected_fields_ = 0;
   std::string buffer_;              // field bytes of the current record, back to back
   std::vector<size_t> field_ends_;  // end of each finished field in buffer_

@@ -6,17 +6,21 @@
 //   for (chunk : file) HYV_RETURN_IF_ERROR(builder.feed(chunk));
 //   hyv::Result<hyv::synth::CsvTable> table = builder.finish();
 //
-// The first record is the header. An empty file, a blank or duplicate column name is an error;
-// a header with no rows after it is a table with zero rows (callers that need rows say so).
+// The dialect (delimiter, quote, header row, decimal commas) is sniffed unless given
+// (csv_dialect.h); without a header row the columns are named column1, column2, ... and cells of
+// decimal-comma columns are read with a decimal point ("1.234,5" -> "1234.5"). An empty file, a
+// blank or duplicate column name is an error; a header with no rows after it is a table with zero
+// rows (callers that need rows say so).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hyv/status.h"
-#include "hyv/synth/csv_reader.h"
+#include "hyv/synth/csv_dialect.h"
 
 namespace hyv::synth {
 
@@ -44,6 +48,8 @@ struct CsvTable {
   std::vector<CellColumn> columns;
   // Physical line where each data row starts, for messages that name a row.
   std::vector<uint64_t> row_lines;
+  // How the file was read (CSV only; JSON tables have none).
+  std::optional<CsvDialect> dialect;
 
   size_t rows() const { return row_lines.size(); }
   // -1 when absent.
@@ -52,19 +58,22 @@ struct CsvTable {
 
 class CsvTableBuilder {
  public:
-  explicit CsvTableBuilder(std::string source, CsvReaderOptions options = {});
+  explicit CsvTableBuilder(std::string source, CsvDialectHints hints = {});
   Status feed(std::string_view chunk);
   Result<CsvTable> finish();
 
  private:
   Status on_record(const CsvRecord& record);
 
-  CsvReader reader_;
+  SniffingCsvReader reader_;
   CsvTable table_;
+  std::vector<bool> decimal_comma_;  // per column
+  std::string converted_;
   CsvRecordFn callback_;
 };
 
 // Whole-buffer convenience for tests and small inputs.
-Result<CsvTable> parse_csv_table(std::string_view bytes, std::string source = "input.csv");
+Result<CsvTable> parse_csv_table(std::string_view bytes, std::string source = "input.csv",
+                                 CsvDialectHints hints = {});
 
 }  // namespace hyv::synth
