@@ -33,6 +33,16 @@ size_t find_stop(const std::string& text, const std::vector<std::string>& stop) 
 
 }  // namespace
 
+std::vector<int32_t> encode_prompt(const Gpt2Config& config, const BpeTokenizer& tokenizer,
+                                   std::string_view prompt) {
+  std::vector<int32_t> tokens = tokenizer.encode(prompt);
+  if (!tokens.empty()) return tokens;
+  int32_t bos = config.bos_token_id >= 0 ? config.bos_token_id : config.eos_token_id;
+  if (bos < 0) bos = tokenizer.token_id("<|endoftext|>").value_or(-1);
+  if (bos >= 0) tokens.push_back(bos);
+  return tokens;
+}
+
 const char* to_string(FinishReason r) {
   switch (r) {
     case FinishReason::none:

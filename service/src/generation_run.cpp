@@ -24,6 +24,14 @@ Result<std::unique_ptr<GenerationRun>> GenerationRun::create(DataType type,
   return create_text_run(type, params_json, std::move(context));
 }
 
+Result<SampleRequest> GenerationRun::sample_request(uint64_t) const {
+  return Status::Error(StatusCode::kConflict, "not a run with remote samples");
+}
+
+Status GenerationRun::deliver_sample(uint64_t, std::string_view, uint64_t) {
+  return Status::Error(StatusCode::kConflict, "not a run with remote samples");
+}
+
 void GenerationRun::fill_manifest(DatasetManifest& m) const {
   m.type = type();
   m.model_id = model_id();

@@ -1,5 +1,7 @@
 // Text and code runs: samples generated one after another with the engine's GenerationSession,
 // sample i seeded with derive_seed(seed, i), rows {index, prompt, text} written as each finishes.
+// With remote samples the host's engines generate them and deliver_sample() takes the place of
+// advance(); the plan (sample_request) and the rows are the same code either way.
 #include <optional>
 
 #include "hyv/engine/session.h"
@@ -16,13 +18,15 @@ class TextRun final : public RunBase {
  public:
   Status init(DataType type, std::string_view params_json, RunContext context);
   Result<RunProgress> step(const RunBudget& budget) override;
+  Result<SampleRequest> sample_request(uint64_t i) const override;
+  Status deliver_sample(uint64_t i, std::string_view continuation, uint64_t tokens) override;
 
  private:
   Status encode_prompts();
   Result<GenerationSession> start_sample(uint64_t i) const;
   // Runs the current sample for at most `tokens`; appends its new text to `pieces`.
   Status advance(uint64_t& tokens, const RunBudget& budget, std::vector<TextPiece>& pieces);
-  Status finish_sample();
+  Status write_sample(std::string text);
   Status finish_run();
 
   TextParams params_;
@@ -44,13 +48,16 @@ Status TextRun::init(DataType type, std::string_view params_json, RunContext con
   if (!context_.resolve_model) return Status::Error(StatusCode::kInternal, "no model resolver");
   Result<ResolvedModel> m = context_.resolve_model(type, params_.model);
   if (!m.ok()) return m.status().with_context("params.model");
-  if (!m.value().model) return Status::Error(StatusCode::kInternal, "the resolver gave no model");
+  if (!m.value().model && !context_.remote_samples) {
+    return Status::Error(StatusCode::kInternal, "the resolver gave no model");
+  }
   model_ = m.value().model;
   params_.model = model_id_ = m.value().id;
   model_sha256_ = m.value().sha256;
   seed_ = params_.seed;
   params_json_ = text_params_json(params_);
-  HYV_RETURN_IF_ERROR(encode_prompts());
+  // Remote engines tokenize, and refuse a prompt their context cannot hold.
+  if (model_) HYV_RETURN_IF_ERROR(encode_prompts());
   progress_.items_total = params_.samples;
   Result<std::unique_ptr<synth::RowSink>> w =
       open_jsonl(context_.open_table, "samples", {"index", "prompt", "text"});
@@ -62,11 +69,9 @@ Status TextRun::init(DataType type, std::string_view params_json, RunContext con
 // An empty prompt starts from <|endoftext|>, as GPT-2 does for unconditional samples.
 Status TextRun::encode_prompts() {
   const engine::Gpt2Config& config = model_->model.config();
-  int32_t bos = config.bos_token_id >= 0 ? config.bos_token_id : config.eos_token_id;
-  if (bos < 0) bos = model_->tokenizer.token_id("<|endoftext|>").value_or(-1);
   for (size_t i = 0; i < params_.prompts.size(); ++i) {
-    std::vector<int32_t> tokens = model_->tokenizer.encode(params_.prompts[i]);
-    if (tokens.empty() && bos >= 0) tokens.push_back(bos);
+    std::vector<int32_t> tokens =
+        engine::encode_prompt(config, model_->tokenizer, params_.prompts[i]);
     std::string field = "params.prompts[" + std::to_string(i) + "]";
     if (tokens.empty()) {
       return Status::Error(StatusCode::kInvalidArgument,
@@ -83,18 +88,49 @@ Status TextRun::encode_prompts() {
   return Status::Ok();
 }
 
+Result<SampleRequest> TextRun::sample_request(uint64_t i) const {
+  if (i >= params_.samples) {
+    return Status::Error(StatusCode::kInvalidArgument,
+                         "sample " + std::to_string(i) + ": the run has " +
+                             std::to_string(params_.samples) + " samples");
+  }
+  SampleRequest r;
+  r.prompt = params_.prompts[i % params_.prompts.size()];
+  r.sampling.temperature = static_cast<float>(params_.temperature);
+  r.sampling.top_k = params_.top_k;
+  r.sampling.top_p = static_cast<float>(params_.top_p);
+  r.sampling.min_p = static_cast<float>(params_.min_p);
+  r.sampling.repeat_penalty = static_cast<float>(params_.repetition_penalty);
+  r.sampling.seed = derive_seed(params_.seed, i);
+  r.max_tokens = params_.max_tokens;
+  r.stop = params_.stop;
+  return r;
+}
+
 Result<GenerationSession> TextRun::start_sample(uint64_t i) const {
+  Result<SampleRequest> planned = sample_request(i);
+  if (!planned.ok()) return planned.status();
   engine::GenerationRequest request;
   request.prompt = prompt_tokens_[i % prompt_tokens_.size()];
-  request.sampling.temperature = static_cast<float>(params_.temperature);
-  request.sampling.top_k = params_.top_k;
-  request.sampling.top_p = static_cast<float>(params_.top_p);
-  request.sampling.min_p = static_cast<float>(params_.min_p);
-  request.sampling.repeat_penalty = static_cast<float>(params_.repetition_penalty);
-  request.sampling.seed = derive_seed(params_.seed, i);
-  request.max_tokens = params_.max_tokens;
-  request.stop = params_.stop;
+  request.sampling = planned.value().sampling;
+  request.max_tokens = planned.value().max_tokens;
+  request.stop = std::move(planned.value().stop);
   return GenerationSession::start(model_->model, model_->tokenizer, std::move(request));
+}
+
+Status TextRun::deliver_sample(uint64_t i, std::string_view continuation, uint64_t tokens) {
+  if (!context_.remote_samples) return GenerationRun::deliver_sample(i, continuation, tokens);
+  if (broken_ || next_ >= params_.samples || i != next_) {
+    return Status::Error(
+        StatusCode::kConflict,
+        "sample " + std::to_string(i) + " delivered; the run expects " +
+            (next_ < params_.samples && !broken_ ? "sample " + std::to_string(next_)
+                                                 : std::string("none")));
+  }
+  const std::string& prompt = params_.prompts[next_ % params_.prompts.size()];
+  progress_.tokens_done += tokens;
+  Status s = write_sample(prompt + std::string(continuation));
+  return s.ok() ? s : failed(s);
 }
 
 Status TextRun::advance(uint64_t& tokens, const RunBudget& budget, std::vector<TextPiece>& pieces) {
@@ -114,19 +150,21 @@ Status TextRun::advance(uint64_t& tokens, const RunBudget& budget, std::vector<T
   tokens -= std::min(tokens, made);
   progress_.tokens_done += made;
   if (!out.value().text.empty()) pieces.push_back({next_, std::move(out.value().text)});
-  return session_->done() ? finish_sample() : Status::Ok();
-}
-
-Status TextRun::finish_sample() {
+  if (!session_->done()) return Status::Ok();
   const std::string& prompt = params_.prompts[next_ % params_.prompts.size()];
   std::string text = prompt + session_->generated_text();
+  session_.reset();
+  return write_sample(std::move(text));
+}
+
+Status TextRun::write_sample(std::string text) {
+  const std::string& prompt = params_.prompts[next_ % params_.prompts.size()];
   synth::Value row[3];
   row[0].set_integer(static_cast<int64_t>(next_));
   row[1].set_string(prompt);
   row[2].set_string(text);
   HYV_RETURN_IF_ERROR(writer_->write_row(row));
   texts_.push_back(std::move(text));
-  session_.reset();
   ++next_;
   progress_.items_done = next_;
   return Status::Ok();
@@ -149,7 +187,7 @@ Result<RunProgress> TextRun::step(const RunBudget& budget) {
   if (done_) return report();
   std::vector<TextPiece> pieces;
   uint64_t tokens = std::max<uint64_t>(budget.units, 1);
-  while (tokens > 0 && next_ < params_.samples) {
+  while (!context_.remote_samples && tokens > 0 && next_ < params_.samples) {
     Status s = advance(tokens, budget, pieces);
     if (!s.ok()) return failed(s);
     if (budget.exhausted && budget.exhausted()) break;

@@ -218,5 +218,54 @@ TEST(TextRun, BundledTextSmallFromAnEmptyPrompt) {
   EXPECT_LE(out->run->progress().tokens_done, 16u);
 }
 
+// The generator canister's path: the run plans each sample, an engine elsewhere (here a session
+// started from the plan, as the engine canister does) generates it, and the rows, sizes, quality
+// report and manifest are the local run's, byte for byte.
+TEST(TextRun, RemoteSamplesGiveTheLocalRunsBytes) {
+  const std::string params = R"({"prompts":["Hello",""],"samples":3,"max_tokens":6,"seed":"9"})";
+  auto local = run_to_end(DataType::kText, params, single_model(tiny(), "tiny"), 4);
+
+  testing::CollectedTables tables;
+  RunContext ctx;
+  ctx.resolve_model = [](DataType, std::string_view) -> Result<ResolvedModel> {
+    return ResolvedModel{nullptr, "tiny", std::string(64, 'a')};
+  };
+  ctx.open_table = tables.opener();
+  ctx.remote_samples = true;
+  auto run = GenerationRun::create(DataType::kText, params, std::move(ctx));
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  GenerationRun& remote = *run.value();
+  EXPECT_EQ(remote.deliver_sample(1, "x", 1).code(), StatusCode::kConflict)
+      << "sample 0 must come first";
+  for (uint64_t i = 0; i < 3; ++i) {
+    auto planned = remote.sample_request(i);
+    ASSERT_TRUE(planned.ok()) << planned.status().message();
+    engine::GenerationRequest request;
+    request.prompt =
+        engine::encode_prompt(tiny()->model.config(), tiny()->tokenizer, planned.value().prompt);
+    request.sampling = planned.value().sampling;
+    request.max_tokens = planned.value().max_tokens;
+    request.stop = planned.value().stop;
+    auto session = engine::GenerationSession::start(tiny()->model, tiny()->tokenizer, request);
+    ASSERT_TRUE(session.ok()) << session.status().message();
+    while (!session.value().done()) ASSERT_TRUE(session.value().step({}, nullptr).ok());
+    ASSERT_TRUE(remote
+                    .deliver_sample(i, session.value().generated_text(),
+                                    session.value().generated_tokens().size())
+                    .ok());
+  }
+  EXPECT_FALSE(remote.sample_request(3).ok());
+  EXPECT_FALSE(remote.deliver_sample(3, "x", 1).ok()) << "every sample is in";
+  auto last = remote.step(RunBudget{});
+  ASSERT_TRUE(last.ok()) << last.status().message();
+  ASSERT_TRUE(remote.done());
+  EXPECT_EQ(tables.bytes, local->tables.bytes);
+  DatasetManifest a, b;
+  local->run->fill_manifest(a);
+  remote.fill_manifest(b);
+  EXPECT_EQ(dataset_manifest_to_json(a), dataset_manifest_to_json(b));
+  EXPECT_EQ(remote.progress().tokens_done, local->run->progress().tokens_done);
+}
+
 }  // namespace
 }  // namespace hyv::service

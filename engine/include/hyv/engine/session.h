@@ -47,6 +47,12 @@ struct StepBudget {
   static StepBudget tokens(int n) { return StepBudget{n, nullptr}; }
 };
 
+// The prompt as the engine starts from it: its tokens, or the model's beginning-of-text token
+// (bos, else eos, else "<|endoftext|>") for an empty prompt, as GPT-2 does for unconditional
+// samples. Empty when the prompt is empty and the model has none of those.
+std::vector<int32_t> encode_prompt(const Gpt2Config& config, const BpeTokenizer& tokenizer,
+                                   std::string_view prompt);
+
 enum class FinishReason { none, max_tokens, eos, stop_string, context_full };
 const char* to_string(FinishReason r);
 

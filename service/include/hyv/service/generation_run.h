@@ -35,6 +35,13 @@
 // tables record a pseudo model: "schema" with the SHA-256 of the canonical schema JSON, or
 // "gaussian-copula" with the SHA-256 of the sample CSV.
 //
+// Remote samples (RunContext::remote_samples, the generator canister): a text/code run whose
+// samples an engine elsewhere generates. The run plans sample i (sample_request: the prompt and
+// the sampling a local run would use, seeded with derive_seed(seed, i)) and the host hands back
+// the sample's continuation (deliver_sample, in order); rows, sizes, the quality report and the
+// manifest are made by the same code as a local run, so the same params give the same bytes when
+// the engine gives the same tokens. resolve_model gives the id and sha256 but no model.
+//
 // Quality (score phase): text/code: quality::text_report over all samples, JSON of
 // text_report_json plus "score"; score = mean(distinct_2, 1 - duplicate_rate,
 // 1 - repeated_4gram_rate[, parse_rate for code]). Learned tables: the SDMetrics-style report
@@ -53,6 +60,7 @@
 #include <vector>
 
 #include "hyv/engine/model_folder.h"
+#include "hyv/engine/sampler.h"
 #include "hyv/service/dataset_manifest.h"
 #include "hyv/status.h"
 #include "hyv/synth/table_writer.h"
@@ -64,7 +72,8 @@ namespace hyv::service {
 inline constexpr uint64_t kQualityRows = 10000;
 
 struct ResolvedModel {
-  std::shared_ptr<const engine::LoadedModel> model;  // must stay loaded while the run lives
+  // Must stay loaded while the run lives; null for remote samples.
+  std::shared_ptr<const engine::LoadedModel> model;
   std::string id;      // the resolved id (the default's id when asked for "")
   std::string sha256;  // of model.safetensors, 64 lowercase hex
 };
@@ -82,6 +91,15 @@ struct RunContext {
   TableSinkOpener open_table;
   TaskRunner* runner = nullptr;  // threads lent to the engine's kernels; null: inline
   uint64_t fallback_seed = 0;    // used when params has no seed
+  bool remote_samples = false;   // text/code: the host generates the samples (see above)
+};
+
+// What sample i of a text/code run asks the engine for.
+struct SampleRequest {
+  std::string prompt;  // "" starts from the model's <|endoftext|> (engine::encode_prompt)
+  engine::SamplingParams sampling;
+  int max_tokens = 0;
+  std::vector<std::string> stop;
 };
 
 struct RunBudget {
@@ -97,10 +115,10 @@ struct TextPiece {
 };
 
 struct RunProgress {
-  uint64_t items_done = 0;   // samples or rows finished
-  uint64_t items_total = 0;  // samples or rows asked for (a schema: every table's rows, the
-                             // child tables' expected until they are made)
-  uint64_t tokens_done = 0;  // text/code: tokens generated so far
+  uint64_t items_done = 0;        // samples or rows finished
+  uint64_t items_total = 0;       // samples or rows asked for (a schema: every table's rows, the
+                                  // child tables' expected until they are made)
+  uint64_t tokens_done = 0;       // text/code: tokens generated so far
   std::vector<TextPiece> pieces;  // this step's new text, in order (text/code only)
   bool done = false;
 };
@@ -131,6 +149,14 @@ class GenerationRun {
   virtual uint64_t size_bytes() const = 0;  // of all tables' JSONL
   virtual std::optional<double> quality_score() const = 0;
   virtual const std::string& quality_report_json() const = 0;
+
+  // sample_request: the request for sample i (< the params' samples); a local run starts its
+  // sessions from it too. deliver_sample (remote samples only, an error otherwise): the
+  // continuation of `tokens` tokens an engine made for the next sample not yet delivered, its
+  // index given so that a host delivering out of order is told, not misread. The step after the
+  // last delivery scores the run.
+  virtual Result<SampleRequest> sample_request(uint64_t i) const;
+  virtual Status deliver_sample(uint64_t i, std::string_view continuation, uint64_t tokens);
 
   // Fills a manifest's generation fields (type, model, params, seed, size, item_count, quality,
   // tables) from a finished run; the host adds id, name, tags and times.
