@@ -34,7 +34,7 @@ if (!opt.model) throw new Error('usage: canister.mjs --model DIR [--weights f32|
 
 const Request = IDL.Record({
   model: IDL.Text, prompt: IDL.Text, max_tokens: IDL.Nat32, temperature: IDL.Float32,
-  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repeat_penalty: IDL.Float32,
+  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repetition_penalty: IDL.Float32,
   seed: IDL.Nat64, stop: IDL.Vec(IDL.Text),
 });
 const Reply = IDL.Record({
@@ -87,7 +87,7 @@ const context = JSON.parse(readFileSync(`${opt.model}/config.json`, 'utf8')).n_p
 
 const request = (prompt, maxTokens) => ({
   model: 'm', prompt, max_tokens: maxTokens, temperature: 0, top_k: 0, top_p: 1, min_p: 0,
-  repeat_penalty: 1, seed: 1n, stop: [],
+  repetition_penalty: 1, seed: 1n, stop: [],
 });
 function start(prompt, maxTokens) {
   const reply = call('generate_start', request(prompt, maxTokens));

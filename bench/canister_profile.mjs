@@ -34,7 +34,7 @@ host.growStable(TRACE_PAGE + TRACE_PAGES - host.stableBytes().length / 65536);
 
 const Request = IDL.Record({
   model: IDL.Text, prompt: IDL.Text, max_tokens: IDL.Nat32, temperature: IDL.Float32,
-  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repeat_penalty: IDL.Float32,
+  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repetition_penalty: IDL.Float32,
   seed: IDL.Nat64, stop: IDL.Vec(IDL.Text),
 });
 const Result = (ok) => IDL.Variant({ Ok: ok, Err: IDL.Text });
@@ -69,7 +69,7 @@ call('model_load', IDL.Record({ name: IDL.Text, quantize: IDL.Opt(IDL.Text) }),
 }
 call('generate_start', Request, {
   model: 'm', prompt: opt.prompt, max_tokens: Number(opt.tokens), temperature: 0, top_k: 0,
-  top_p: 1, min_p: 0, repeat_penalty: 1, seed: 1n, stop: [],
+  top_p: 1, min_p: 0, repetition_penalty: 1, seed: 1n, stop: [],
 }, IDL.Reserved);
 const total = host.lastInstructions;
 

@@ -22,7 +22,7 @@ if (!wasmPath || !hyvPath || !folder) {
 
 const Request = IDL.Record({
   model: IDL.Text, prompt: IDL.Text, max_tokens: IDL.Nat32, temperature: IDL.Float32,
-  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repeat_penalty: IDL.Float32,
+  top_k: IDL.Nat32, top_p: IDL.Float32, min_p: IDL.Float32, repetition_penalty: IDL.Float32,
   seed: IDL.Nat64, stop: IDL.Vec(IDL.Text),
 });
 const Reply = IDL.Record({
@@ -51,6 +51,12 @@ const METHODS = {
   generate_continue: [[IDL.Nat64], GenerateResult],
   generate_query: [[Request], GenerateResult],
   model_delete: [[IDL.Text], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
+  generators_add: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
+  generators_remove: [[IDL.Principal], IDL.Variant({ Ok: IDL.Null, Err: IDL.Text })],
+  generators_list: [[], IDL.Vec(IDL.Principal)],
+  models_loaded: [[], IDL.Vec(IDL.Record({
+    name: IDL.Text, sha256: IDL.Text, weights: IDL.Text, parameters: IDL.Nat64,
+  }))],
 };
 
 const controller = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : i + 1));
@@ -106,7 +112,7 @@ function cli(prompt, { maxTokens = 24, temperature = 0, seed = 1, repeatPenalty 
 
 const request = (over = {}) => ({
   model: 'tiny', prompt: 'Hello world, this is', max_tokens: 24, temperature: 0, top_k: 40,
-  top_p: 0.95, min_p: 0.05, repeat_penalty: 1.1, seed: 1n, stop: [], ...over,
+  top_p: 0.95, min_p: 0.05, repetition_penalty: 1.1, seed: 1n, stop: [], ...over,
 });
 
 // Runs a generation to its end; returns every reply.
@@ -183,7 +189,7 @@ test('greedy generation across several calls equals the native CLI token for tok
   assert.equal(last.finish_reason, 'max_tokens');
   assert.equal(last.model_sha256, expected.model.sha256);
   // float32 fields come back as the float32 nearest to what was sent.
-  const f32 = Object.fromEntries(['temperature', 'top_p', 'min_p', 'repeat_penalty'].map((k) => [k, Math.fround(request()[k])]));
+  const f32 = Object.fromEntries(['temperature', 'top_p', 'min_p', 'repetition_penalty'].map((k) => [k, Math.fround(request()[k])]));
   assert.deepEqual(last.request, { ...request(), ...f32 });
   assert.ok(replies.slice(0, -1).every((r) => !r.done && r.finish_reason === ''));
 });
@@ -202,7 +208,7 @@ test('a long prompt is prefilled over several calls; the output is unchanged', (
 test('sampling with a seed equals the CLI with that seed, in one call or many', () => {
   const opts = { temperature: 0.9, seed: 42, repeatPenalty: 1.0 };
   const expected = cli('Hello', opts);
-  const req = request({ prompt: 'Hello', temperature: 0.9, seed: 42n, repeat_penalty: 1.0 });
+  const req = request({ prompt: 'Hello', temperature: 0.9, seed: 42n, repetition_penalty: 1.0 });
   assert.deepEqual(tokensOf(generate(req, alice)), expected.tokens);
   host.performanceCounter = (reads) => (reads >= 1 ? BIG : 0n);
   assert.deepEqual(tokensOf(generate(req, alice)), expected.tokens);
@@ -268,7 +274,7 @@ test('model_load over several calls, copy then parse step by step: progress grow
   assert.deepEqual(tokensOf(generate(request({ model: 'multi' }), alice)),
     cli('Hello world, this is', { quantize: 'q8' }).tokens);
   const opts = { temperature: 0.9, seed: 42, repeatPenalty: 1.0, quantize: 'q8' };
-  const req = request({ model: 'multi', prompt: 'Hello', temperature: 0.9, seed: 42n, repeat_penalty: 1.0 });
+  const req = request({ model: 'multi', prompt: 'Hello', temperature: 0.9, seed: 42n, repetition_penalty: 1.0 });
   assert.deepEqual(tokensOf(generate(req, alice)), cli('Hello', opts).tokens);
 });
 
@@ -362,9 +368,15 @@ test('sessions: unknown, finished or another caller\'s session is Err; anonymous
   err(call('generate_start', [request()], ANONYMOUS), /anonymous/);
 });
 
+test('an empty prompt starts from <|endoftext|>, as in the studio and the generator', () => {
+  host.performanceCounter = null;
+  const r = ok(call('generate_start', [request({ prompt: '', max_tokens: 2 })], alice));
+  assert.equal(r.prompt_tokens, 1);
+  assert.equal(r.done, true);
+});
+
 test('bad parameters are Err', () => {
   err(call('generate_start', [request({ model: 'nope' })], alice), /model 'nope' is not loaded/);
-  err(call('generate_start', [request({ prompt: '' })], alice), /prompt must not be empty/);
   err(call('generate_start', [request({ max_tokens: 0 })], alice), /max_tokens must be 1 to 4096/);
   err(call('generate_start', [request({ max_tokens: 5000 })], alice), /max_tokens/);
   err(call('generate_start', [request({ temperature: -1 })], alice), /temperature/);
@@ -387,6 +399,27 @@ test('at most 4 open sessions per caller; idle sessions expire after 10 minutes'
   err(call('generate_continue', [other], bob), /no open session/);
   ok(call('generate_start', [request()], alice)); // the expired ones no longer count
   host.performanceCounter = null;
+});
+
+test('a generator the controllers name may keep 64 sessions open, one per job', () => {
+  const generator = Uint8Array.from({ length: 29 }, (_, i) => (i === 28 ? 2 : 200 + i));
+  const p = Principal.fromUint8Array(generator);
+  err(call('generators_add', [p], alice), /only controllers of this canister/);
+  ok(call('generators_add', [p], controller));
+  err(call('generators_add', [p], controller), /is a generator already/);
+  assert.deepEqual(query('generators_list', [], alice).map((x) => x.toText()), [p.toText()]);
+  host.performanceCounter = () => BIG;
+  const open = [];
+  for (let i = 0; i < 6; ++i) open.push(ok(call('generate_start', [request()], generator)).session);
+  host.performanceCounter = null;
+  for (const s of open) while (!ok(call('generate_continue', [s], generator)).done);
+  ok(call('generators_remove', [p], controller));
+  err(call('generators_remove', [p], controller), /is not a generator/);
+});
+
+test('models_loaded lists the models ready to generate', () => {
+  const models = query('models_loaded', [], ANONYMOUS);
+  assert.ok(models.some((m) => m.name === 'tiny' && m.sha256.length === 64), models.map((m) => m.name).join());
 });
 
 test('after an upgrade models must be loaded again; the uploaded files survive', () => {

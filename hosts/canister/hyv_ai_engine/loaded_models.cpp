@@ -277,6 +277,14 @@ std::shared_ptr<const LoadedModelEntry> find_loaded(std::string_view name) {
   return it == table().end() ? nullptr : it->second;
 }
 
+std::vector<std::shared_ptr<const LoadedModelEntry>> loaded_models() {
+  std::vector<std::shared_ptr<const LoadedModelEntry>> out;
+  for (const auto& [name, entry] : table()) {
+    if (pending().find(name) == pending().end()) out.push_back(entry);
+  }
+  return out;
+}
+
 std::optional<LoadProgress> pending_load(std::string_view name) {
   auto it = pending().find(name);
   if (it == pending().end()) return std::nullopt;

@@ -51,6 +51,8 @@ Result<LoadStep> model_load(std::string_view name, std::string_view quantize);
 
 // The loaded model of this name; nullptr when none, or while a load of that name is pending.
 std::shared_ptr<const LoadedModelEntry> find_loaded(std::string_view name);
+// Every model ready to generate (not pending), by name.
+std::vector<std::shared_ptr<const LoadedModelEntry>> loaded_models();
 // The progress of the pending load of this model, if one is pending.
 std::optional<LoadProgress> pending_load(std::string_view name);
 // A new upload or delete of `upload_name` ("<model>.<file>") drops any pending load that reads it.

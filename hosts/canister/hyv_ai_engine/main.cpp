@@ -7,9 +7,9 @@
 #include "hyv/ic0/api.h"
 #include "loaded_models.h"
 #include "model_store.h"
+#include "principal_lists.h"
 #include "sessions.h"
 #include "tables.h"
-#include "uploaders.h"
 
 namespace {
 
@@ -50,13 +50,14 @@ struct Types {
   TypeRef load_progress =
       t.record({field("done_bytes", prim(Op::Nat64)), field("total_bytes", prim(Op::Nat64)),
                 field("done_steps", prim(Op::Nat64)), field("total_steps", prim(Op::Nat64))});
+  TypeRef loaded_list = t.vec(loaded_info);
   TypeRef result_loaded = t.variant(
       {field("Ok", loaded_info), field("Pending", load_progress), field("Err", prim(Op::Text))});
   TypeRef generate_request =
       t.record({field("model", prim(Op::Text)), field("prompt", prim(Op::Text)),
                 field("max_tokens", prim(Op::Nat32)), field("temperature", prim(Op::Float32)),
                 field("top_k", prim(Op::Nat32)), field("top_p", prim(Op::Float32)),
-                field("min_p", prim(Op::Float32)), field("repeat_penalty", prim(Op::Float32)),
+                field("min_p", prim(Op::Float32)), field("repetition_penalty", prim(Op::Float32)),
                 field("seed", prim(Op::Nat64)), field("stop", t.vec(prim(Op::Text)))});
   TypeRef generate_reply =
       t.record({field("session", prim(Op::Nat64)), field("text", prim(Op::Text)),
@@ -102,7 +103,7 @@ store::GenerateParams params_of(const Value& a) {
   p.top_k = static_cast<uint32_t>(a.field(id_of("top_k"))->bits);
   p.top_p = static_cast<float>(a.field(id_of("top_p"))->real);
   p.min_p = static_cast<float>(a.field(id_of("min_p"))->real);
-  p.repeat_penalty = static_cast<float>(a.field(id_of("repeat_penalty"))->real);
+  p.repetition_penalty = static_cast<float>(a.field(id_of("repetition_penalty"))->real);
   p.seed = a.field(id_of("seed"))->bits;
   for (const Value& s : a.field(id_of("stop"))->items) p.stop.push_back(s.text);
   return p;
@@ -113,11 +114,11 @@ Value params_value(const store::GenerateParams& p) {
   for (const std::string& s : p.stop) stop.push_back(Value::text_(s));
   return Value::record(
       {id_of("model"), id_of("prompt"), id_of("max_tokens"), id_of("temperature"), id_of("top_k"),
-       id_of("top_p"), id_of("min_p"), id_of("repeat_penalty"), id_of("seed"), id_of("stop")},
+       id_of("top_p"), id_of("min_p"), id_of("repetition_penalty"), id_of("seed"), id_of("stop")},
       {Value::text_(p.model), Value::text_(p.prompt), Value::fixed(Op::Nat32, p.max_tokens),
        Value::float32(p.temperature), Value::fixed(Op::Nat32, p.top_k), Value::float32(p.top_p),
-       Value::float32(p.min_p), Value::float32(p.repeat_penalty), Value::fixed(Op::Nat64, p.seed),
-       Value::vec(std::move(stop))});
+       Value::float32(p.min_p), Value::float32(p.repetition_penalty),
+       Value::fixed(Op::Nat64, p.seed), Value::vec(std::move(stop))});
 }
 
 Value generate_value(const store::GenerateOutput& o) {
@@ -167,6 +168,13 @@ Value table_page_value(const store::TablePage& page) {
        Value::fixed(Op::Nat64, page.rows), Value::boolean_(page.done), std::move(params)});
 }
 
+Value loaded_value(const store::LoadedModelEntry& m) {
+  return Value::record(
+      {id_of("name"), id_of("sha256"), id_of("weights"), id_of("parameters")},
+      {Value::text_(m.name), Value::text_(m.sha256_hex), Value::text_(m.weights),
+       Value::fixed(Op::Nat64, static_cast<uint64_t>(m.model.model.parameter_count()))});
+}
+
 Value err(const hyv::Status& s) {
   return Value::variant(id_of("Err"), Value::text_(s.message()));
 }
@@ -185,7 +193,7 @@ hyv::Status check_may_manage_models() {
   if (caller.size() == 1 && caller[0] == ic0::kAnonymousPrincipal) {
     return hyv::Status::Error("the anonymous principal may not manage models; sign your calls");
   }
-  if (!ic0::is_controller(caller) && !store::is_uploader(caller)) {
+  if (!ic0::is_controller(caller) && !store::uploaders().contains(caller)) {
     return hyv::Status::Error(
         "only controllers of this canister and the uploaders they authorise may manage models");
   }
@@ -195,10 +203,11 @@ hyv::Status check_may_manage_models() {
 hyv::Status check_is_controller() {
   std::vector<uint8_t> caller = ic0::caller();
   if (caller.size() == 1 && caller[0] == ic0::kAnonymousPrincipal) {
-    return hyv::Status::Error("the anonymous principal may not manage uploaders");
+    return hyv::Status::Error("the anonymous principal may not manage uploaders or generators");
   }
   if (!ic0::is_controller(caller)) {
-    return hyv::Status::Error("only controllers of this canister may manage uploaders");
+    return hyv::Status::Error(
+        "only controllers of this canister may manage uploaders and generators");
   }
   return hyv::Status::Ok();
 }
@@ -301,36 +310,54 @@ extern "C" HYV_CANISTER_QUERY(models_list) void models_list() {
   reply_one(types, types.models, Value::vec(std::move(items)));
 }
 
-// Authorises a principal to upload and delete models (controllers only).
-extern "C" HYV_CANISTER_UPDATE(uploaders_add) void uploaders_add() {
+// The principal lists (controllers only): who else may manage models, and which generator
+// canisters this engine works for.
+void list_change(const store::PrincipalList& list, bool add) {
   Types types;
   TypeRef expected[] = {prim(Op::Principal)};
   ic0::Args args = ic0::decode_args(types.t, expected);
   if (!args.ok) return;
   hyv::Status s = check_is_controller();
-  if (s.ok()) s = store::uploaders_add(args.values[0].principal);
+  if (s.ok()) s = add ? list.add(args.values[0].principal) : list.remove(args.values[0].principal);
   reply_one(types, types.result_unit, s.ok() ? Value::variant(id_of("Ok"), Value::null()) : err(s));
 }
 
-extern "C" HYV_CANISTER_UPDATE(uploaders_remove) void uploaders_remove() {
-  Types types;
-  TypeRef expected[] = {prim(Op::Principal)};
-  ic0::Args args = ic0::decode_args(types.t, expected);
-  if (!args.ok) return;
-  hyv::Status s = check_is_controller();
-  if (s.ok()) s = store::uploaders_remove(args.values[0].principal);
-  reply_one(types, types.result_unit, s.ok() ? Value::variant(id_of("Ok"), Value::null()) : err(s));
-}
-
-extern "C" HYV_CANISTER_QUERY(uploaders_list) void uploaders_list() {
+void list_reply(const store::PrincipalList& list) {
   Types types;
   ic0::Args args = ic0::decode_args(types.t, {});
   if (!args.ok) return;
   std::vector<Value> items;
-  for (std::vector<uint8_t>& p : store::uploaders_list()) {
-    items.push_back(Value::principal_(std::move(p)));
-  }
+  for (std::vector<uint8_t>& p : list.list()) items.push_back(Value::principal_(std::move(p)));
   reply_one(types, types.principals, Value::vec(std::move(items)));
+}
+
+extern "C" HYV_CANISTER_UPDATE(uploaders_add) void uploaders_add() {
+  list_change(store::uploaders(), true);
+}
+extern "C" HYV_CANISTER_UPDATE(uploaders_remove) void uploaders_remove() {
+  list_change(store::uploaders(), false);
+}
+extern "C" HYV_CANISTER_QUERY(uploaders_list) void uploaders_list() {
+  list_reply(store::uploaders());
+}
+extern "C" HYV_CANISTER_UPDATE(generators_add) void generators_add() {
+  list_change(store::generators(), true);
+}
+extern "C" HYV_CANISTER_UPDATE(generators_remove) void generators_remove() {
+  list_change(store::generators(), false);
+}
+extern "C" HYV_CANISTER_QUERY(generators_list) void generators_list() {
+  list_reply(store::generators());
+}
+
+// The models loaded now (a generator's pool asks which engine holds which model).
+extern "C" HYV_CANISTER_QUERY(models_loaded) void models_loaded() {
+  Types types;
+  ic0::Args args = ic0::decode_args(types.t, {});
+  if (!args.ok) return;
+  std::vector<Value> items;
+  for (const auto& m : store::loaded_models()) items.push_back(loaded_value(*m));
+  reply_one(types, types.loaded_list, Value::vec(std::move(items)));
 }
 
 // Parses an uploaded model folder into the heap (controllers and uploaders only: it costs memory
@@ -358,12 +385,8 @@ extern "C" HYV_CANISTER_UPDATE(model_load) void model_load() {
     return reply_one(types, types.result_loaded,
                      Value::variant(id_of("Pending"), std::move(progress)));
   }
-  const store::LoadedModelEntry& m = *loaded.value().loaded;
-  Value info = Value::record(
-      {id_of("name"), id_of("sha256"), id_of("weights"), id_of("parameters")},
-      {Value::text_(m.name), Value::text_(m.sha256_hex), Value::text_(m.weights),
-       Value::fixed(Op::Nat64, static_cast<uint64_t>(m.model.model.parameter_count()))});
-  reply_one(types, types.result_loaded, Value::variant(id_of("Ok"), std::move(info)));
+  reply_one(types, types.result_loaded,
+            Value::variant(id_of("Ok"), loaded_value(*loaded.value().loaded)));
 }
 
 // Sessions belong to their caller, so the anonymous principal (shared by everyone) may not start

@@ -4,7 +4,8 @@
 //   [0, 64)             Header: magic "HYVMODL1", layout version, next upload id, and where the
 //                       upgrade blob is (offset, bytes; 0, 0 when none)
 //   [64, 64 + 64*256)   Directory: kMaxEntries entries of 256 bytes (Entry, zero = free)
-//   [32768, 32768+16*32) Uploaders: principals controllers authorised (uploaders.h)
+//   [32768, 32768+16*32) Uploaders: principals controllers authorised (principal_lists.h)
+//   [33280, 33280+16*32) Generators: hyv_generator canisters the engine works for (same file)
 //   [65536, 131072)     Reserved for `ic-wasm instrument --start-page 1 --page-limit 1`, which
 //                       keeps its state there at upgrades when the module is instrumented to
 //                       count instructions (the test host, profiling); allocated at init

@@ -74,7 +74,7 @@ void write_params(Writer& w, const GenerateParams& p) {
   w.fixed(p.top_k);
   w.fixed(p.top_p);
   w.fixed(p.min_p);
-  w.fixed(p.repeat_penalty);
+  w.fixed(p.repetition_penalty);
   w.fixed(p.seed);
   w.fixed(static_cast<uint32_t>(p.stop.size()));
   for (const std::string& s : p.stop) w.text(s);
@@ -89,7 +89,7 @@ GenerateParams read_params(Reader& r) {
   p.top_k = r.fixed<uint32_t>();
   p.top_p = r.fixed<float>();
   p.min_p = r.fixed<float>();
-  p.repeat_penalty = r.fixed<float>();
+  p.repetition_penalty = r.fixed<float>();
   p.seed = r.fixed<uint64_t>();
   const auto stops = r.fixed<uint32_t>();
   for (uint32_t i = 0; i < stops && r.ok(); ++i) p.stop.push_back(r.text());

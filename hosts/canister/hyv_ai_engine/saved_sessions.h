@@ -6,7 +6,7 @@
 //
 // Format (little-endian): "HYVSESS1", u64 next session id, u32 count, then per session: u64 id,
 // bytes owner, text model, text model_sha256, text weights, the GenerateParams (text model, text
-// prompt, u32 max_tokens, f32 temperature, u32 top_k, f32 top_p, f32 min_p, f32 repeat_penalty,
+// prompt, u32 max_tokens, f32 temperature, u32 top_k, f32 top_p, f32 min_p, f32 repetition_penalty,
 // u64 seed, u32 count + text stop...), u32 prompt_tokens, u64 last_used_ns, bytes engine state;
 // text and bytes are a u64 length and the bytes.
 #pragma once

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "hyv/ic0/api.h"
+#include "principal_lists.h"
 #include "saved_sessions.h"
 
 namespace hyv::canister {
@@ -68,7 +69,6 @@ Status revive(uint64_t id, const SavedSession& saved) {
 }
 
 Status check_params(const GenerateParams& p) {
-  if (p.prompt.empty()) return Status::Error("prompt must not be empty");
   if (p.max_tokens < 1 || p.max_tokens > kMaxGenerateTokens) {
     return Status::Error("max_tokens must be 1 to " + std::to_string(kMaxGenerateTokens) +
                          ", not " + std::to_string(p.max_tokens));
@@ -87,7 +87,7 @@ engine::SamplingParams sampling_of(const GenerateParams& p) {
   s.top_k = static_cast<int>(p.top_k);
   s.top_p = p.top_p;
   s.min_p = p.min_p;
-  s.repeat_penalty = p.repeat_penalty;
+  s.repeat_penalty = p.repetition_penalty;
   s.seed = p.seed;
   return s;
 }
@@ -137,7 +137,11 @@ Status not_loaded(const std::string& model) {
 Status start_session(std::shared_ptr<const LoadedModelEntry> model, GenerateParams params,
                      Session& s) {
   engine::GenerationRequest request;
-  request.prompt = model->model.tokenizer.encode(params.prompt);
+  request.prompt =
+      engine::encode_prompt(model->model.model.config(), model->model.tokenizer, params.prompt);
+  if (request.prompt.empty()) {
+    return Status::Error("prompt: empty, and the model has no <|endoftext|> to start from");
+  }
   s.prompt_tokens = static_cast<uint32_t>(request.prompt.size());
   request.sampling = sampling_of(params);
   request.max_tokens = static_cast<int>(params.max_tokens);
@@ -172,7 +176,8 @@ Result<GenerateOutput> generate_start(const std::vector<uint8_t>& caller, Genera
   int open = 0;
   for (const auto& [id, s] : table().sessions) open += s.owner == caller ? 1 : 0;
   for (const auto& [id, s] : table().saved) open += s.owner == caller ? 1 : 0;
-  if (open >= kMaxSessionsPerCaller) {
+  const int most = generators().contains(caller) ? kMaxSessionsPerGenerator : kMaxSessionsPerCaller;
+  if (open >= most) {
     return Status::Error("you have " + std::to_string(open) +
                          " open sessions, the most allowed: finish them or wait until they expire");
   }

@@ -44,6 +44,8 @@ inline constexpr int kPrefillChunkTokens = 64;
 // (~7.5B each), and the budget can only stop between passes.
 inline constexpr int kQueryPrefillChunkTokens = 16;
 inline constexpr int kMaxSessionsPerCaller = 4;
+// A generator canister (principal_lists.h) opens one session per job it runs here.
+inline constexpr int kMaxSessionsPerGenerator = 64;
 inline constexpr int kMaxSessions = 256;
 inline constexpr uint64_t kSessionIdleNs = uint64_t{10} * 60 * 1'000'000'000;  // 10 minutes
 inline constexpr int kMaxGenerateTokens = 4096;
@@ -56,7 +58,7 @@ struct GenerateParams {
   uint32_t top_k = 0;
   float top_p = 1;
   float min_p = 0;
-  float repeat_penalty = 1;
+  float repetition_penalty = 1;
   uint64_t seed = 0;
   std::vector<std::string> stop;
 };
