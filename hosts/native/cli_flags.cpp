@@ -104,6 +104,46 @@ CLI::Validator finite_number(double lo, double hi) {
       range, kValidatorName);
 }
 
+CLI::Validator csv_delimiter() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        auto c = synth::parse_csv_delimiter(s);
+        if (!c.ok()) return c.status().message();
+        s = std::string(1, c.value());
+        return {};
+      },
+      ", ; | or tab");
+}
+
+CLI::Validator csv_quote() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        auto c = synth::parse_csv_quote(s);
+        if (!c.ok()) return c.status().message();
+        s = std::string(1, c.value());
+        return {};
+      },
+      "\" or '");
+}
+
+synth::CsvDialectHints CsvDialectFlags::hints() const {
+  synth::CsvDialectHints h;
+  if (!delimiter.empty()) h.delimiter = delimiter[0];
+  if (!quote.empty()) h.quote = quote[0];
+  if (no_header) h.header = false;
+  return h;
+}
+
+void add_csv_dialect_flags(CLI::App* cmd, CsvDialectFlags& flags) {
+  cmd->add_option("--delimiter", flags.delimiter,
+                  "CSV field separator: , ; | or tab (default: sniffed from the file)")
+      ->transform(csv_delimiter());
+  cmd->add_option("--quote", flags.quote, "CSV quote character: \" or ' (default: sniffed)")
+      ->transform(csv_quote());
+  cmd->add_flag("--no-header", flags.no_header,
+                "The CSV's first row is data (columns are named column1, column2, ...)");
+}
+
 void check_numeric_flags(CLI::App& app) {
   for (CLI::Option* opt : app.get_options()) {
     if (has_number_validator(*opt)) continue;

@@ -17,6 +17,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <limits>
+#include <string>
+
+#include "hyv/synth/csv_dialect.h"
 
 namespace hyv::cli {
 
@@ -36,6 +39,21 @@ CLI::Validator finite_number(double lo = -std::numeric_limits<double>::max(),
 // Adds the default validator to every INT, UINT and FLOAT option of app and its subcommands that
 // has none of the above.
 void check_numeric_flags(CLI::App& app);
+
+// --delimiter (, ; | tab, or comma, semicolon, pipe) and --quote (" ' or double, single): the value
+// is written back as the one character, so the option holds exactly what the reader uses.
+CLI::Validator csv_delimiter();
+CLI::Validator csv_quote();
+
+// The CSV dialect flags of a command that reads CSV; what is not given is sniffed.
+struct CsvDialectFlags {
+  std::string delimiter;
+  std::string quote;
+  bool no_header = false;
+
+  synth::CsvDialectHints hints() const;
+};
+void add_csv_dialect_flags(CLI::App* cmd, CsvDialectFlags& flags);
 
 // Threads to use for a --threads value (0 = one per core, capped at kMaxThreads).
 int resolve_threads(int requested);

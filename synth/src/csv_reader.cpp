@@ -54,8 +54,8 @@ Status CsvReader::end_record(const CsvRecordFn& on_record) {
   } else if (options_.require_equal_field_counts && n < expected_fields_) {
     // The row ends where its next field should start.
     return fail(where(line_, n + 1, offset_) + ": " + std::to_string(n) +
-                " fields, but the first record has " + std::to_string(expected_fields_) + "; " +
-                ragged_hint());
+                (n == 1 ? " field" : " fields") + ", but the first record has " +
+                std::to_string(expected_fields_) + "; " + ragged_hint());
   }
   views_.clear();
   size_t begin = 0;

@@ -272,7 +272,7 @@ TEST(CsvDialect, TabSeparatedWithApostropheQuotedHeaders) {
     EXPECT_EQ(table.columns[2].cell(5), "O'Hare");
   }
   EXPECT_EQ(csv_dialect_text(*parse_csv_table(bytes).value().dialect),
-            "delimiter TAB, quote ''', header row, LF line ends");
+            "delimiter TAB, quote \"'\", header row, LF line ends");
 }
 
 TEST(CsvDialect, PipeSeparated) {
@@ -408,9 +408,11 @@ TEST(CsvDialect, FlagValues) {
   EXPECT_EQ(parse_csv_delimiter(";").value(), ';');
   EXPECT_EQ(parse_csv_delimiter("pipe").value(), '|');
   EXPECT_EQ(parse_csv_delimiter(":").status().message(),
-            "delimiter \":\": expected one of , ; | tab (or comma, semicolon, pipe)");
+            "\":\" is not a delimiter: expected , ; | or tab (or comma, semicolon, pipe)");
   EXPECT_EQ(parse_csv_quote("'").value(), '\'');
-  EXPECT_FALSE(parse_csv_quote("`").ok());
+  EXPECT_EQ(parse_csv_quote("double").value(), '"');
+  EXPECT_EQ(parse_csv_quote("`").status().message(),
+            "\"`\" is not a quote character: expected \" or ' (or double, single)");
 }
 
 TEST(CsvDialect, DecimalCommaNumbers) {

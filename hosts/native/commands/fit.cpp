@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "cli_flags.h"
 #include "command_registry.h"
 #include "csv_file.h"
 #include "file_io.h"
@@ -23,7 +24,10 @@ Each column's type (numerical, categorical, datetime, boolean, id, text) is infe
 override any with --metadata M.json in SDV's format ({"columns": {"age": {"sdtype": "numerical"}}}),
 and --metadata-out writes the types used, ready to edit. The model keeps no raw rows: quantile
 knots or two parameters per number, categories with their shares, a shape for ids, a vocabulary of
-words seen in several rows for text. See docs/tables-learned.md.)";
+words seen in several rows for text. See docs/tables-learned.md.
+
+A CSV's delimiter (, ; tab |), quote (" or '), header row and decimal commas are sniffed from
+its first 64 KiB and printed; --delimiter, --quote and --no-header say them instead.)";
 
 struct Options {
   std::string data;
@@ -33,6 +37,7 @@ struct Options {
   std::string distribution = "auto";
   std::string category_order = "dependence";
   bool quiet = false;
+  CsvDialectFlags csv;
 };
 
 std::string pad(std::string s, size_t width) {
@@ -119,8 +124,9 @@ void run(const Options& o) {
     throw Exit{1, "--category-order: \"" + o.category_order + "\" is not dependence or frequency"};
   }
   options.order_categories = o.category_order == "dependence";
-  auto table = native::read_table_file(o.data);
+  auto table = native::read_table_file(o.data, o.csv.hints());
   if (!table.ok()) throw Exit{1, table.status().message()};
+  if (table.value().dialect) native::report_csv_dialect(o.data, *table.value().dialect);
   auto types = synth::infer_column_types(table.value(), overrides);
   if (!types.ok()) throw Exit{1, types.status().message()};
   auto model = synth::fit_copula(table.value(), types.value(), options);
@@ -144,7 +150,7 @@ Registration reg("fit", [](CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("fit", "Learn a table synthesizer (Gaussian copula) from a CSV");
   cmd->footer(kHelp);
-  cmd->add_option("data", o->data, "Training data (CSV with a header row)")->required();
+  cmd->add_option("data", o->data, "Training data (CSV, JSON or JSON Lines)")->required();
   cmd->add_option("-o,--output", o->out, "Model file to write (JSON)")->required();
   cmd->add_option("--metadata", o->metadata, "Column types to use instead of inferred ones");
   cmd->add_option("--metadata-out", o->metadata_out, "Write the column types used (JSON)");
@@ -154,6 +160,7 @@ Registration reg("fit", [](CLI::App& app) {
                   "Category slices: dependence (default; by the most related number) or "
                   "frequency (SDV's)");
   cmd->add_flag("-q,--quiet", o->quiet, "Do not print the column types");
+  add_csv_dialect_flags(cmd, o->csv);
   cmd->callback([o] { run(*o); });
 });
 

@@ -22,6 +22,8 @@ Column Shapes with KSComplement/TVComplement, Column Pair Trends with Correlatio
 ContingencySimilarity; Diagnostic: BoundaryAdherence, CategoryAdherence, KeyUniqueness, structure;
 privacy: DCRBaselineProtection, DCROverfittingProtection with --holdout, NewRowSynthesis). Column
 types are inferred from the real data, or taken from --metadata. See docs/tables-learned.md.
+Each CSV's dialect is sniffed and printed (--delimiter, --quote, --no-header say it instead, for
+every CSV given); --json reports it under "csv_dialects".
 
   hyv score --real R.csv --synthetic S.csv [--holdout H.csv] [--json]
   hyv score text --input samples.jsonl
@@ -32,6 +34,7 @@ struct Options {
   bool json = false;
   bool no_privacy = false;
   size_t privacy_rows = 1000;
+  CsvDialectFlags csv;
 };
 
 struct TextOptions {
@@ -59,10 +62,16 @@ void run_tables(const Options& o) {
     overrides = std::move(parsed).value();
   }
   std::vector<synth::CsvTable> tables;
-  for (const std::string* path : {&o.real, &o.synthetic, &o.holdout}) {
+  std::vector<std::pair<std::string, synth::CsvDialect>> dialects;
+  for (auto [role, path] : {std::pair{"real", &o.real}, std::pair{"synthetic", &o.synthetic},
+                            std::pair{"holdout", &o.holdout}}) {
     if (path->empty()) continue;
-    auto t = native::read_table_file(*path);
+    auto t = native::read_table_file(*path, o.csv.hints());
     if (!t.ok()) throw Exit{1, t.status().message()};
+    if (t.value().dialect) {
+      native::report_csv_dialect(*path, *t.value().dialect);
+      dialects.emplace_back(role, *t.value().dialect);
+    }
     tables.push_back(std::move(t).value());
   }
   if (tables[0].rows() == 0) throw Exit{1, o.real + ": no data rows to compare with"};
@@ -76,7 +85,7 @@ void run_tables(const Options& o) {
   options.privacy = !o.no_privacy;
   options.privacy_options.synthetic_rows = o.privacy_rows;
   auto report = quality::build_quality_report(typed.value(), options);
-  write_stdout(o.json ? quality::quality_report_json(report)
+  write_stdout(o.json ? native::with_csv_dialects(quality::quality_report_json(report), dialects)
                       : quality::quality_report_text(report));
 }
 
@@ -106,6 +115,7 @@ Registration reg("score", [](CLI::App& app) {
   cmd->add_option("--privacy-rows", o->privacy_rows,
                   "Synthetic rows compared by the DCR metrics (default 1000)")
       ->transform(unsigned_number(1));
+  add_csv_dialect_flags(cmd, o->csv);
   for (const char* kind : {"text", "code"}) {
     auto t = std::make_shared<TextOptions>();
     bool code = std::string(kind) == "code";

@@ -11,11 +11,13 @@
 #include <memory>
 #include <optional>
 
+#include "cli_flags.h"
 #include "command_registry.h"
+#include "csv_file.h"
 #include "file_io.h"
 #include "hyv/json_nesting.h"
 #include "hyv/service/validity_json.h"
-#include "hyv/synth/csv_reader.h"
+#include "hyv/synth/csv_dialect.h"
 #include "hyv/synth/schema.h"
 #include "hyv/synth/table_writer.h"
 #include "hyv/synth/validity.h"
@@ -33,6 +35,9 @@ and the first offending value; --json prints the same as JSON.
 --data is a file (CSV, JSON array or JSON Lines, by extension) or a directory of <table>.<ext>
 files; repeat it for several. A file's table is --table, else its file name, else the schema's
 only table. Foreign keys are checked when the referenced table is given too.
+A CSV's dialect (delimiter, quote, header row, decimal commas) is sniffed and printed, and is in
+--json under "csv_dialects"; --delimiter, --quote and --no-header (the schema's columns, in order)
+say it instead.
 Exit status: 0 when every rule holds, 2 when some row breaks one, 1 when input cannot be read.)";
 
 struct Options {
@@ -40,7 +45,10 @@ struct Options {
   std::vector<std::string> data;
   std::string table;
   bool json = false;
+  CsvDialectFlags csv;
 };
+
+using CsvDialects = std::vector<std::pair<std::string, synth::CsvDialect>>;
 
 [[noreturn]] void fail(const std::string& message) {
   throw Exit{1, message};
@@ -58,6 +66,13 @@ std::string stem(const std::string& path) {
   return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
+// A .tsv file is CSV in another dialect (sniffed like any CSV); the writer never makes one.
+std::optional<synth::TableFormat> data_format(const std::string& path) {
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".tsv") == 0)
+    return synth::TableFormat::csv;
+  return synth::table_format_from_path(path);
+}
+
 // One data file per table.
 std::vector<std::pair<int, std::string>> locate(const synth::Schema& schema, const Options& o) {
   std::vector<std::pair<int, std::string>> files;
@@ -72,7 +87,7 @@ std::vector<std::pair<int, std::string>> locate(const synth::Schema& schema, con
     if (is_dir(path)) {
       int found = 0;
       for (size_t t = 0; t < schema.tables.size(); ++t)
-        for (const char* ext : {"csv", "jsonl", "json", "ndjson"}) {
+        for (const char* ext : {"csv", "tsv", "jsonl", "json", "ndjson"}) {
           std::string f = path + "/" + schema.tables[t].name + "." + ext;
           if (native::file_exists(f)) {
             add(int(t), f);
@@ -80,7 +95,8 @@ std::vector<std::pair<int, std::string>> locate(const synth::Schema& schema, con
             break;
           }
         }
-      if (found == 0) fail("--data " + path + ": no <table>.csv/.json/.jsonl file of the schema");
+      if (found == 0)
+        fail("--data " + path + ": no <table>.csv/.tsv/.json/.jsonl file of the schema");
       continue;
     }
     int t = -1;
@@ -98,25 +114,65 @@ std::vector<std::pair<int, std::string>> locate(const synth::Schema& schema, con
   return files;
 }
 
-// CSV rows streamed through the core reader: an empty field is a null.
-void read_csv(const std::string& path, int t, synth::SchemaValidator& v) {
+// The schema's columns in file order, for a CSV without a header row.
+std::vector<std::string> visible_columns(const synth::Schema& schema, int t) {
+  std::vector<std::string> names;
+  for (const auto& c : schema.tables[size_t(t)].columns)
+    if (!c.hidden) names.push_back(c.name);
+  return names;
+}
+
+// CSV rows streamed through the core reader in the sniffed (or given) dialect: an empty field is
+// a null, and a decimal-comma number is read with a point, as fit and score read it.
+class CsvRows {
+ public:
+  CsvRows(const synth::Schema& schema, int t, const std::string& path, synth::SchemaValidator& v)
+      : schema_(schema), t_(t), path_(path), v_(v) {}
+
+  Status on_record(const synth::CsvRecord& r, const synth::CsvDialect& dialect) {
+    if (r.index == 0) {
+      decimal_comma_.assign(r.fields.size(), false);
+      for (size_t c : dialect.decimal_comma_columns)
+        if (c < decimal_comma_.size()) decimal_comma_[c] = true;
+      converted_.resize(r.fields.size());
+      if (dialect.header) return v_.begin_table(t_, path_, r.fields);
+      // One name per field: a column the file lacks is reported missing, an extra one as extra.
+      std::vector<std::string> names = visible_columns(schema_, t_);
+      names.resize(r.fields.size());
+      for (size_t i = 0; i < names.size(); ++i)
+        if (names[i].empty()) names[i] = "column" + std::to_string(i + 1);
+      std::vector<std::string_view> header(names.begin(), names.end());
+      HYV_RETURN_IF_ERROR(v_.begin_table(t_, path_, header));
+    }
+    cells_.clear();
+    for (size_t i = 0; i < r.fields.size(); ++i) {
+      std::string_view field = r.fields[i];
+      if (decimal_comma_[i] && synth::decimal_comma_to_point(field, &converted_[i]))
+        field = converted_[i];
+      cells_.push_back(field.empty() ? std::nullopt : std::optional<std::string_view>(field));
+    }
+    v_.add_row(cells_, r.line);
+    return Status::Ok();
+  }
+
+ private:
+  const synth::Schema& schema_;
+  int t_;
+  const std::string& path_;
+  synth::SchemaValidator& v_;
+  std::vector<bool> decimal_comma_;
+  std::vector<std::string> converted_;
+  std::vector<std::optional<std::string_view>> cells_;
+};
+
+synth::CsvDialect read_csv(const std::string& path, int t, const synth::Schema& schema,
+                           const synth::CsvDialectHints& hints, synth::SchemaValidator& v) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) fail(path + ": cannot open");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, std::fclose);
-  synth::CsvReader reader;
-  bool header = true;
-  std::vector<std::optional<std::string_view>> cells;
-  auto on_record = [&](const synth::CsvRecord& r) -> Status {
-    if (header) {
-      header = false;
-      return v.begin_table(t, path, r.fields);
-    }
-    cells.clear();
-    for (std::string_view field : r.fields)
-      cells.push_back(field.empty() ? std::nullopt : std::optional<std::string_view>(field));
-    v.add_row(cells, r.line);
-    return Status::Ok();
-  };
+  synth::SniffingCsvReader reader(hints);
+  CsvRows rows(schema, t, path, v);
+  auto on_record = [&](const synth::CsvRecord& r) { return rows.on_record(r, reader.dialect()); };
   std::vector<char> buf(1 << 20);
   size_t n;
   while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) {
@@ -125,8 +181,9 @@ void read_csv(const std::string& path, int t, synth::SchemaValidator& v) {
   }
   Status s = reader.finish(on_record);
   if (!s.ok()) fail(path + ": " + s.message());
-  if (header) fail(path + ": the file is empty (no header row)");
+  if (reader.records() == 0) fail(path + ": the file is empty (no header row)");
   v.end_table();
+  return reader.dialect();
 }
 
 // One JSON object as cells in `names` order (JSON null or a missing key: null).
@@ -220,12 +277,7 @@ void read_json(const std::string& path, int t, const synth::Schema& schema,
     uint64_t index = 0;
     for (const auto& obj : doc.GetArray()) row(obj, ++index);
   }
-  if (!started) {  // no rows: the schema's columns stand in for the header
-    std::vector<std::string> schema_names;
-    for (const auto& c : schema.tables[size_t(t)].columns)
-      if (!c.hidden) schema_names.push_back(c.name);
-    begin(v, t, path, schema_names);
-  }
+  if (!started) begin(v, t, path, visible_columns(schema, t));  // no rows: the schema's columns
   v.end_table();
 }
 
@@ -257,8 +309,9 @@ void print_text(const synth::ValidityReport& r) {
                 (unsigned long long)r.checks());
 }
 
-void print_json(const synth::ValidityReport& r) {
-  std::printf("%s\n", service::validity_report_json(r, /*with_score=*/false).c_str());
+void print_json(const synth::ValidityReport& r, const CsvDialects& dialects) {
+  std::string json = service::validity_report_json(r, /*with_score=*/false);
+  std::printf("%s\n", native::with_csv_dialects(std::move(json), dialects).c_str());
 }
 
 void run(const Options& o) {
@@ -270,19 +323,23 @@ void run(const Options& o) {
   const synth::Schema& schema = parsed.value();
   auto files = locate(schema, o);
   synth::SchemaValidator validator(schema);
+  CsvDialects dialects;
   for (int t : synth::validation_order(schema)) {
     for (const auto& [ft, path] : files) {
       if (ft != t) continue;
-      auto format = synth::table_format_from_path(path);
-      if (!format) fail(path + ": cannot tell the format from the extension (.csv, .json, .jsonl)");
-      if (*format == synth::TableFormat::csv)
-        read_csv(path, t, validator);
-      else
+      auto format = data_format(path);
+      if (!format)
+        fail(path + ": cannot tell the format from the extension (.csv, .tsv, .json, .jsonl)");
+      if (*format == synth::TableFormat::csv) {
+        dialects.emplace_back(path, read_csv(path, t, schema, o.csv.hints(), validator));
+        native::report_csv_dialect(path, dialects.back().second);
+      } else {
         read_json(path, t, schema, validator, *format == synth::TableFormat::jsonl);
+      }
     }
   }
   synth::ValidityReport report = validator.report();
-  o.json ? print_json(report) : print_text(report);
+  o.json ? print_json(report, dialects) : print_text(report);
   std::fflush(stdout);
   if (report.violations() > 0) throw Exit{2, ""};
 }
@@ -298,8 +355,20 @@ Registration reg("validate", [](CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("--table", o->table, "Which table a --data file holds");
   cmd->add_flag("--json", o->json, "Print the report as JSON");
+  add_csv_dialect_flags(cmd, o->csv);
   cmd->callback([o] { run(*o); });
 });
+
+// The dialect flags score.cpp gave the score command (add_csv_dialect_flags), already checked.
+CsvDialectFlags csv_flags_of(CLI::App& score) {
+  CsvDialectFlags f;
+  if (CLI::Option* d = score.get_option_no_throw("--delimiter"); d && d->count() > 0)
+    f.delimiter = d->as<std::string>();
+  if (CLI::Option* q = score.get_option_no_throw("--quote"); q && q->count() > 0)
+    f.quote = q->as<std::string>();
+  if (CLI::Option* h = score.get_option_no_throw("--no-header")) f.no_header = h->count() > 0;
+  return f;
+}
 
 // `hyv score --schema S --synthetic DATA [--json]`: the same report from the score command, which
 // score.cpp defines; sorted after "score" by the registry, so it exists here.
@@ -319,6 +388,7 @@ Registration score_hook("score schema", [](CLI::App& app) {
     if (synthetic && synthetic->count() > 0) o.data = synthetic->as<std::vector<std::string>>();
     CLI::Option* json = score->get_option_no_throw("--json");
     o.json = json && json->count() > 0;
+    o.csv = csv_flags_of(*score);
     run(o);
     throw Exit{0, ""};
   });

@@ -50,7 +50,7 @@ struct CsvDialect {
   bool header_given = false;
 };
 
-// How a delimiter or quote is named in messages: ',' ';' '|' TAB.
+// How a delimiter or quote is named in messages: ',' ';' '|' TAB '"' "'".
 std::string csv_char_name(char c);
 // --delimiter: "," ";" "|" "tab" "\t" (and a literal TAB); --quote: "\"" "'" (also "double",
 // "single").
