@@ -106,6 +106,33 @@ TEST(CliFlags, ExplicitRangesNameTheirBounds) {
   EXPECT_EQ(k, -1);
 }
 
+TEST(CliFlags, CsvDialectFlagsHoldTheCharacterTheReaderUses) {
+  CLI::App app;
+  CsvDialectFlags f;
+  add_csv_dialect_flags(&app, f);
+  auto parse_args = [&](std::vector<std::string> args) -> std::string {
+    std::reverse(args.begin(), args.end());
+    try {
+      app.parse(args);
+    } catch (const CLI::ParseError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_FALSE(f.hints().delimiter || f.hints().quote || f.hints().header) << "all sniffed";
+  ASSERT_EQ(parse_args({"--delimiter", "tab", "--quote", "single", "--no-header"}), "");
+  synth::CsvDialectHints h = f.hints();
+  EXPECT_EQ(h.delimiter, '\t');
+  EXPECT_EQ(h.quote, '\'');
+  EXPECT_EQ(h.header, false);
+  EXPECT_EQ(parse_args({"--delimiter", ":"}),
+            "--delimiter: \":\" is not a delimiter: expected , ; | or tab (or comma, semicolon, "
+            "pipe)");
+  EXPECT_EQ(parse_args({"--quote", "`"}),
+            "--quote: \"`\" is not a quote character: expected \" or ' (or double, single)");
+  EXPECT_NE(parse_args({"--delimiter", ";;"}), "");
+}
+
 TEST(CliFlags, ThreadsAreCappedAndPoolsStartOrSayWhy) {
   EXPECT_EQ(resolve_threads(3), 3);
   EXPECT_EQ(resolve_threads(100000), kMaxThreads);

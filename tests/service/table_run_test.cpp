@@ -154,14 +154,14 @@ std::string sample_csv() {
   return csv;
 }
 
-std::string learned_params(int rows) {
+std::string learned_params(int rows, const std::string& csv = sample_csv()) {
   rapidjson::StringBuffer b;
   rapidjson::Writer<rapidjson::StringBuffer> w(b);
   w.StartObject();
   w.Key("mode");
   w.String("learned");
   w.Key("sample_csv");
-  w.String(sample_csv().c_str());
+  w.String(csv.c_str());
   w.Key("rows");
   w.Int(rows);
   w.Key("seed");
@@ -254,6 +254,32 @@ TEST(LearnedRun, MetadataOverridesTheInferredTypes) {
   std::string member = first["member"].GetString();
   EXPECT_TRUE(member == "yes" || member == "no") << member;
   EXPECT_NE(out->run->canonical_params_json().find(R"("metadata":{"columns")"), std::string::npos);
+}
+
+// A studio upload from a spreadsheet: ';' between fields, decimal commas, apostrophe-free quotes.
+TEST(LearnedRun, SemicolonSampleWithDecimalCommasIsSniffed) {
+  std::string csv = sample_csv();
+  for (char& c : csv)
+    if (c == ',') c = ';';
+  // "income;city" -> "income,5;city": every income gets a decimal comma.
+  for (size_t pos = csv.find(';', csv.find('\n')); pos != std::string::npos;) {
+    pos = csv.find(';', pos + 1);
+    if (pos == std::string::npos) break;
+    csv.insert(pos, ",5");
+    pos = csv.find('\n', pos);
+    if (pos != std::string::npos) pos = csv.find(';', pos);
+  }
+  ASSERT_NE(csv.find("\n20;20000,5;Oslo;no\n"), std::string::npos) << csv.substr(0, 80);
+  auto out = run_to_end(DataType::kTable, learned_params(40, csv), nullptr, 100);
+  ASSERT_TRUE(out->run);
+  EXPECT_EQ(out->run->tables()[0].columns,
+            (std::vector<std::string>{"age", "income", "city", "member"}));
+  const std::string& data = out->tables.bytes["data"];
+  rapidjson::Document first;
+  first.Parse(data.substr(0, data.find('\n')).c_str());
+  ASSERT_TRUE(first.IsObject());
+  EXPECT_TRUE(first["income"].IsNumber()) << "decimal commas read as numbers";
+  EXPECT_TRUE(first["member"].IsBool());
 }
 
 TEST(LearnedRun, BrokenSampleNamesTheField) {
