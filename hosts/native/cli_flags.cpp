@@ -130,6 +130,7 @@ synth::CsvDialectHints CsvDialectFlags::hints() const {
   synth::CsvDialectHints h;
   if (!delimiter.empty()) h.delimiter = delimiter[0];
   if (!quote.empty()) h.quote = quote[0];
+  if (header) h.header = true;
   if (no_header) h.header = false;
   return h;
 }
@@ -140,8 +141,12 @@ void add_csv_dialect_flags(CLI::App* cmd, CsvDialectFlags& flags) {
       ->transform(csv_delimiter());
   cmd->add_option("--quote", flags.quote, "CSV quote character: \" or ' (default: sniffed)")
       ->transform(csv_quote());
+  // --header is for the file whose column names look like data (years, codes).
+  auto* header = cmd->add_flag("--header", flags.header,
+                               "The CSV's first row is the header, even where it looks like data");
   cmd->add_flag("--no-header", flags.no_header,
-                "The CSV's first row is data (columns are named column1, column2, ...)");
+                "The CSV's first row is data (columns are named column1, column2, ...)")
+      ->excludes(header);
 }
 
 void check_numeric_flags(CLI::App& app) {

@@ -49,6 +49,7 @@ CLI::Validator csv_quote();
 struct CsvDialectFlags {
   std::string delimiter;
   std::string quote;
+  bool header = false;
   bool no_header = false;
 
   synth::CsvDialectHints hints() const;

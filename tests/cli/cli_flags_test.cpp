@@ -131,6 +131,12 @@ TEST(CliFlags, CsvDialectFlagsHoldTheCharacterTheReaderUses) {
   EXPECT_EQ(parse_args({"--quote", "`"}),
             "--quote: \"`\" is not a quote character: expected \" or ' (or double, single)");
   EXPECT_NE(parse_args({"--delimiter", ";;"}), "");
+  EXPECT_NE(parse_args({"--header", "--no-header"}), "") << "one or the other";
+  CLI::App other;
+  CsvDialectFlags g;
+  add_csv_dialect_flags(&other, g);
+  other.parse(std::vector<std::string>{"--header"});
+  EXPECT_EQ(g.hints().header, true);
 }
 
 TEST(CliFlags, ThreadsAreCappedAndPoolsStartOrSayWhy) {

@@ -72,6 +72,10 @@ grep -q csv_dialects "$TMP/out" && fail "JSON input reported a CSV dialect"
 run_rc 0 "no-header given" fit $F/bom_crlf.csv -o "$TMP/m.json" --no-header
 grep -qF "no header row (given)" "$TMP/err" || fail "--no-header not reported: $(cat "$TMP/err")"
 grep -qE '^column1 ' "$TMP/out" || fail "--no-header: columns not column1..: $(cat "$TMP/out")"
+run_rc 0 "header given" fit $F/no_header.csv -o "$TMP/m.json" --header
+grep -qF "header row (given)" "$TMP/err" || fail "--header not reported: $(cat "$TMP/err")"
+grep -qE '^34 +numerical' "$TMP/out" || fail "--header: first row not the names: $(cat "$TMP/out")"
+expect_error "header and no-header" 'excludes' -- fit $F/no_header.csv -o "$TMP/m.json" --header --no-header
 run_rc 0 "quote given" fit $F/quoted_headers.tsv -o "$TMP/m.json" --delimiter tab --quote '"'
 grep -qF "delimiter TAB (given), quote '\"' (given)" "$TMP/err" || fail "given quote: $(cat "$TMP/err")"
 grep -qF "'age'" "$TMP/out" || fail "--quote '\"' still stripped apostrophes: $(cat "$TMP/out")"

@@ -27,7 +27,7 @@ knots or two parameters per number, categories with their shares, a shape for id
 words seen in several rows for text. See docs/tables-learned.md.
 
 A CSV's delimiter (, ; tab |), quote (" or '), header row and decimal commas are sniffed from
-its first 64 KiB and printed; --delimiter, --quote and --no-header say them instead.)";
+its first 64 KiB and printed; --delimiter, --quote, --header and --no-header say them instead.)";
 
 struct Options {
   std::string data;

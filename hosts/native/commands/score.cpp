@@ -22,7 +22,7 @@ Column Shapes with KSComplement/TVComplement, Column Pair Trends with Correlatio
 ContingencySimilarity; Diagnostic: BoundaryAdherence, CategoryAdherence, KeyUniqueness, structure;
 privacy: DCRBaselineProtection, DCROverfittingProtection with --holdout, NewRowSynthesis). Column
 types are inferred from the real data, or taken from --metadata. See docs/tables-learned.md.
-Each CSV's dialect is sniffed and printed (--delimiter, --quote, --no-header say it instead, for
+Each CSV's dialect is sniffed and printed (--delimiter, --quote, --header, --no-header say it instead, for
 every CSV given); --json reports it under "csv_dialects".
 
   hyv score --real R.csv --synthetic S.csv [--holdout H.csv] [--json]

@@ -36,8 +36,8 @@ and the first offending value; --json prints the same as JSON.
 files; repeat it for several. A file's table is --table, else its file name, else the schema's
 only table. Foreign keys are checked when the referenced table is given too.
 A CSV's dialect (delimiter, quote, header row, decimal commas) is sniffed and printed, and is in
---json under "csv_dialects"; --delimiter, --quote and --no-header (the schema's columns, in order)
-say it instead.
+--json under "csv_dialects"; --delimiter, --quote, --header and --no-header (the schema's
+columns, in order) say it instead.
 Exit status: 0 when every rule holds, 2 when some row breaks one, 1 when input cannot be read.)";
 
 struct Options {
@@ -366,6 +366,7 @@ CsvDialectFlags csv_flags_of(CLI::App& score) {
     f.delimiter = d->as<std::string>();
   if (CLI::Option* q = score.get_option_no_throw("--quote"); q && q->count() > 0)
     f.quote = q->as<std::string>();
+  if (CLI::Option* h = score.get_option_no_throw("--header")) f.header = h->count() > 0;
   if (CLI::Option* h = score.get_option_no_throw("--no-header")) f.no_header = h->count() > 0;
   return f;
 }
