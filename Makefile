@@ -6,7 +6,10 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 DATA ?= hyv-data
-.PHONY: deps build web wasm canisters run test bench clean
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+ASAN_BUILD ?= build-asan
+.PHONY: deps build web wasm canisters run test test-asan fuzz bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -35,6 +38,25 @@ run: build web
 
 test: build web wasm canisters
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The native code and its tests built with AddressSanitizer and UndefinedBehaviorSanitizer (any
+# report fails the test), then the native suite. Left out: tests that build wasm32 modules or
+# canisters, or drive the web app (canister.*, e2e.*, wasm.*, *wasm_parity*): what they check is
+# the wasm32 code, which these sanitizers do not instrument. See docs/fuzzing.md.
+HYV_SANITIZE_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+test-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHYV_BUILD_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS="$(HYV_SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(HYV_SANITIZE_FLAGS)" > /dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -E '^(canister|e2e|wasm)\.|wasm_parity'
+
+# libFuzzer harnesses for every parser (fuzz/, docs/fuzzing.md), built with clang, each run for
+# FUZZ_SECONDS on its corpus (FUZZ="csv schema" runs only those); prints executions and crashes.
+fuzz: deps
+	@cmake -S fuzz -B $(BUILD)/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ > /dev/null
+	@cmake --build $(BUILD)/fuzz -j $(JOBS)
+	@fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ)
 
 bench: build
 	@tools/install-deps.sh --dev

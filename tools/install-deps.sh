@@ -12,6 +12,7 @@ APT_PACKAGES=(
   rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
+  libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for make fuzz (only recommended by clang)
   python3
   chromium  # the studio's end-to-end tests drive it through playwright-core
 )
