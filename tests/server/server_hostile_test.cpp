@@ -195,5 +195,86 @@ TEST(ServerHostile, TricklingBodyIsCut) {
   EXPECT_EQ(get_json(c, "/health")["status"], "ok");
 }
 
+// Static files: every spelling of a way out of the web folder (dot segments plain, encoded, mixed
+// case or encoded twice, encoded slashes and backslashes, absolute paths, NUL) is refused before
+// the file system sees it, and a symbolic link inside the folder does not serve a file outside.
+TEST(ServerHostile, StaticFilesRefuseTraversal) {
+  fs::path base = fresh_scratch_dir("hyv-static-test");
+  fs::path web = base / "web";
+  fs::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>index</title>";
+  std::ofstream(web / "assets/app.js") << "console.log(1)";
+  const std::string secret = "SECRET-OUTSIDE-THE-WEB-ROOT";
+  std::ofstream(base / "outside.txt") << secret;
+  fs::create_symlink("../outside.txt", web / "leak.txt");
+  fs::create_directory_symlink("../..", web / "assets/up");
+  TestStudio t({.web_dir = web.string()});
+  const std::string abs = (base / "outside.txt").string();  // starts with '/'
+  const char* refused[] = {
+      "/../outside.txt",
+      "/assets/../../outside.txt",
+      "/%2e%2e/outside.txt",
+      "/%2E%2E/outside.txt",
+      "/.%2e/outside.txt",
+      "/%2e./outside.txt",
+      "/assets/%2e%2e/%2e%2e/outside.txt",
+      "/..%2foutside.txt",
+      "/%2e%2e%2foutside.txt",
+      "/assets%2f..%2f..%2foutside.txt",
+      "/%252e%252e/outside.txt",
+      "/%252e%252e%252foutside.txt",
+      "/assets/%252e%252e/%252e%252e/outside.txt",
+      "/..%5coutside.txt",
+      "/..\\outside.txt",
+      "/assets\\..\\..\\outside.txt",
+      "/%255c..%255coutside.txt",
+      "/index.html%00.js",
+      "/assets/app.js%00",
+      "/%00",
+      "/%2500",
+      "/./index.html",
+      "/assets/./app.js",
+      "/..",
+      "/%2e%2e",
+      "/assets/..",
+  };
+  auto get_raw = [&](const std::string& target) {
+    RawClient raw(t.port());
+    raw.send_bytes("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    return raw.read_all();
+  };
+  std::vector<std::string> targets(std::begin(refused), std::end(refused));
+  targets.push_back("/" + abs);  // "//tmp/...": an absolute path after the first slash
+  targets.push_back("/%2f" + abs.substr(1));
+  for (const std::string& target : targets) {
+    SCOPED_TRACE(target);
+    std::string response = get_raw(target);
+    EXPECT_EQ(response.find(secret), std::string::npos) << response;
+    EXPECT_EQ(status_line(response), "HTTP/1.1 400 Bad Request") << response;
+    EXPECT_NE(body_of(response).find("path refused"), std::string::npos) << response;
+  }
+  // Paths that are no file of the app (absolute paths without the doubled slash, symbolic links
+  // out of the folder) get the app's index page, never the file.
+  for (const std::string& target :
+       std::vector<std::string>{abs, "/leak.txt", "/assets/up/outside.txt"}) {
+    SCOPED_TRACE(target);
+    std::string response = get_raw(target);
+    EXPECT_EQ(response.find(secret), std::string::npos) << response;
+    EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK") << response;
+    EXPECT_EQ(body_of(response), "<!doctype html><title>index</title>") << response;
+  }
+  // The app's own files are still served, and the API paths refuse ids that try the same.
+  EXPECT_EQ(body_of(get_raw("/assets/app.js")), "console.log(1)");
+  for (const char* target : {"/api/v1/datasets/..%2f..%2fhyv.sqlite/download",
+                             "/api/v1/datasets/%2e%2e/download", "/api/v1/models/..%2fhyv.lock"}) {
+    SCOPED_TRACE(target);
+    std::string response = get_raw(target);
+    EXPECT_EQ(status_line(response).substr(0, 10), "HTTP/1.1 4") << response;
+    EXPECT_EQ(response.find("SQLite format"), std::string::npos);
+  }
+  auto c = t.client();
+  EXPECT_EQ(get_json(c, "/health")["status"], "ok");
+}
+
 }  // namespace
 }  // namespace hyv::studio::testing

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <optional>
 
 #include "file_io.h"
 #include "studio/api_request.h"
@@ -46,11 +49,41 @@ std::string mime_type(const std::string& path) {
   return "application/octet-stream";
 }
 
-bool safe_relative(const std::string& rel) {
-  for (const auto& part : fs::path(rel)) {
-    if (part == ".." || part == ".") return false;
+// Why a request path can never name a file of the web app, or nullopt. httplib has decoded it
+// once; a path that still holds an encoded dot, slash, backslash or NUL was encoded twice, which
+// no link of the app does and traversal attacks do. Dot segments, empty segments (a doubled or
+// leading slash would make the rest absolute), backslashes and NULs are refused too, before the
+// file system sees the path, so no spelling of ".." gets that far.
+std::optional<std::string> path_refusal(const std::string& path) {
+  if (path.empty() || path[0] != '/') return "the path must start with '/'";
+  if (path.find('\0') != std::string::npos) return "the path holds a NUL byte";
+  if (path.find('\\') != std::string::npos) return "the path holds a backslash";
+  std::string lower;
+  for (char c : path) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* encoded : {"%2e", "%2f", "%5c", "%00"}) {
+    if (lower.find(encoded) != std::string::npos) return "the path is percent-encoded twice";
   }
-  return rel.find('\0') == std::string::npos;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string_view part(path.data() + start, end - start);
+    if (part == "." || part == "..") return "the path holds a '.' or '..' segment";
+    if (part.empty() && end < path.size()) return "the path holds an empty segment";
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+// Whether `file` (which exists) resolves inside `root`: a symbolic link in the web folder must
+// not serve a file from elsewhere.
+bool inside(const std::string& root, const std::string& file) {
+  std::error_code ec;
+  fs::path r = fs::canonical(root, ec);
+  if (ec) return false;
+  fs::path f = fs::canonical(file, ec);
+  if (ec) return false;
+  auto [end, _] = std::mismatch(r.begin(), r.end(), f.begin(), f.end());
+  return end == r.end();
 }
 
 void send_file(httplib::Response& res, const std::string& path, bool immutable) {
@@ -67,6 +100,10 @@ void send_file(httplib::Response& res, const std::string& path, bool immutable) 
 
 void register_static_files(httplib::Server& server, const std::string& web_dir) {
   server.Get("/.*", [web_dir](const httplib::Request& req, httplib::Response& res) {
+    if (auto why = path_refusal(req.path)) {
+      reply_error(res, 400, "bad_request", "path refused: " + *why);
+      return;
+    }
     std::string index = web_dir + "/index.html";
     if (!fs::is_regular_file(index)) {
       res.status = 404;
@@ -75,8 +112,9 @@ void register_static_files(httplib::Server& server, const std::string& web_dir) 
     }
     std::string rel = req.path.substr(1);
     std::error_code ec;
-    if (!rel.empty() && safe_relative(rel) && fs::is_regular_file(web_dir + "/" + rel, ec)) {
-      send_file(res, web_dir + "/" + rel, rel.rfind("assets/", 0) == 0);
+    std::string file = web_dir + "/" + rel;
+    if (!rel.empty() && fs::is_regular_file(file, ec) && inside(web_dir, file)) {
+      send_file(res, file, rel.rfind("assets/", 0) == 0);
       return;
     }
     send_file(res, index, false);
