@@ -10,8 +10,17 @@
 #include <type_traits>
 
 #include "hyv/service/json_depth.h"
+#include "hyv/synth/dates.h"
 
 namespace hyv::service {
+
+std::string default_job_name(DataType type, int64_t now_ms) {
+  std::string when;
+  synth::format_datetime(when, "%Y-%m-%d %H:%M:%S", now_ms / 1000);
+  std::string name(data_type_name(type));
+  name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name + " " + when;
+}
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;

@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# `icp build` (icp-cli, npm @icp-sdk/icp-cli-linux-x64; no network needed) builds the canister from
-# the shipped icp.yaml, and the artifact it keeps is the module `make canisters` made.
+# `icp build` (icp-cli, npm @icp-sdk/icp-cli-linux-x64; no network needed) builds the C++ canisters
+# from the shipped icp.yaml, and the artifacts it keeps are the modules `make canisters` made.
+# hyv_frontend uses DFINITY's asset-canister recipe, which icp-cli fetches when it loads the
+# project, so the build runs on a copy of the project whose icp.yaml lacks that one entry (the
+# other entries byte for byte, checked below).
 # Usage (from the repo root): bash tests/canister/icp_build_test.sh path/to/hyv
-# The build folder is the one holding hyv (icp.yaml reads it from HYV_BUILD); the canister is
-# normally built already (make test builds it first), so the build step only checks it is current.
+# The build folder is the one holding hyv (icp.yaml reads it from HYV_BUILD); the canisters are
+# normally built already (make test builds them first), so the build step only checks they are
+# current.
 set -euo pipefail
 
 hyv="${1:?usage: icp_build_test.sh path/to/hyv}"
-icp=node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp
+icp="$PWD/node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp"
 export HYV_BUILD DO_NOT_TRACK=1  # no usage data sent (there is no network anyway)
-HYV_BUILD="$(dirname "$hyv")"
-artifact=.icp/cache/artifacts/hyv_ai_engine
-
-rm -f "$artifact"
-"$icp" build hyv_ai_engine
-if ! cmp -s "$artifact" "$HYV_BUILD/canisters/hyv_ai_engine.wasm"; then
-  echo "FAIL: icp build kept $artifact, which is not $HYV_BUILD/canisters/hyv_ai_engine.wasm" >&2
+HYV_BUILD="$(cd "$(dirname "$hyv")" && pwd)"
+project="$(mktemp -d)"
+trap 'rm -rf "$project"' EXIT
+for entry in * .clang-format; do
+  [ -e "$entry" ] && [ "$entry" != icp.yaml ] && ln -s "$PWD/$entry" "$project/$entry"
+done
+# Everything up to the frontend's entry (the last one).
+sed '/^  # The standard asset canister/,$d' icp.yaml > "$project/icp.yaml"
+grep -q 'name: hyv_frontend' icp.yaml || { echo "FAIL: icp.yaml declares no hyv_frontend" >&2; exit 1; }
+if grep -q 'hyv_frontend' "$project/icp.yaml"; then
+  echo "FAIL: the offline copy of icp.yaml still has hyv_frontend" >&2
   exit 1
 fi
+
+(cd "$project" && "$icp" build hyv_ai_engine hyv_generator)
+for name in hyv_ai_engine hyv_generator; do
+  if ! cmp -s "$project/.icp/cache/artifacts/$name" "$HYV_BUILD/canisters/$name.wasm"; then
+    echo "FAIL: icp build kept a $name that is not $HYV_BUILD/canisters/$name.wasm" >&2
+    exit 1
+  fi
+done
 echo "icp_build: ok"

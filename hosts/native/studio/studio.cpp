@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <random>
 
@@ -66,17 +65,6 @@ Result<JobMeta> meta_from_json(std::string_view json) {
 
 Status with_code(const Status& s, StatusCode code) {
   return s.ok() || s.code() != StatusCode::kUnknown ? s : Status::Error(code, s.message());
-}
-
-std::string default_job_name(DataType type, int64_t now_ms) {
-  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-  std::string type_name(service::data_type_name(type));
-  type_name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(type_name[0])));
-  return type_name + " " + when;
 }
 
 Status check_name_and_tags(const JobRequest& r) {
@@ -315,7 +303,7 @@ Result<JobRecord> Studio::submit(const JobRequest& request) {
   HYV_RETURN_IF_ERROR(check_name_and_tags(request));
   JobMeta meta{request.name, request.tags, random_u64()};
   int64_t now = now_ms();
-  if (meta.name.empty()) meta.name = default_job_name(request.type, now);
+  if (meta.name.empty()) meta.name = service::default_job_name(request.type, now);
   if (request.type == DataType::kTable) {
     auto p = service::parse_table_params(request.params_json, meta.fallback_seed);
     if (!p.ok()) return with_code(p.status(), StatusCode::kInvalidArgument);

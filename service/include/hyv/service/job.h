@@ -45,6 +45,10 @@ struct Job {
   std::string dataset_id;  // what it made, once succeeded
 };
 
+// The name a job gets when its request has none: "<Type> <UTC time>", e.g.
+// "Text 2026-12-07 10:04:23" (every host names unnamed jobs the same way).
+std::string default_job_name(DataType type, int64_t now_ms);
+
 // Checks ids, the params object and that progress and times are consistent.
 Status validate_job(const Job& j);
 std::string job_to_json(const Job& j);

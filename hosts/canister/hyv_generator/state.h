@@ -1,0 +1,14 @@
+// The generator's state: the service Store and BlobStore on stable memory (service/stable_*),
+// and the Generator over them. Opened at init and after every upgrade; everything durable is in
+// stable memory, so pre_upgrade has nothing to save.
+#pragma once
+
+#include "hyv/status.h"
+#include "jobs.h"
+
+namespace hyv::generator {
+
+// Formats empty stable memory, or opens what an earlier version left (refusing another layout).
+Status state_open();
+
+}  // namespace hyv::generator
