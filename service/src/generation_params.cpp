@@ -6,34 +6,34 @@
 namespace hyv::service {
 namespace {
 
-constexpr size_t kMaxPromptBytes = 64 * 1024;
-constexpr size_t kMaxStopBytes = 256;
-constexpr size_t kMaxModelIdBytes = 64;
+using namespace fields;
 
 Status read_prompts(const ParamReader& r, TextParams& p) {
   if (r.find("prompt") && r.find("prompts")) {
     return ParamReader::error("prompt", "give either prompt or prompts, not both");
   }
-  if (r.find("prompt")) {
-    std::string prompt;
-    HYV_RETURN_IF_ERROR(r.read_string("prompt", kMaxPromptBytes, prompt));
-    p.prompts = {prompt};
-    return Status::Ok();
-  }
-  HYV_RETURN_IF_ERROR(r.read_strings("prompts", kMaxPrompts, kMaxPromptBytes, false, p.prompts));
-  if (p.prompts.empty()) return ParamReader::error("prompts", "needs at least one prompt");
+  if (!r.find("prompt")) return r.read_strings(kPrompts, p.prompts);
+  std::string prompt;
+  HYV_RETURN_IF_ERROR(r.read_string("prompt", kPrompts.max_bytes, prompt));
+  p.prompts = {prompt};
+  return Status::Ok();
+}
+
+template <typename T>
+Status read_int_as(const ParamReader& r, const IntField& field, T& out) {
+  int64_t value = static_cast<int64_t>(out);
+  HYV_RETURN_IF_ERROR(r.read_int(field, value));
+  out = static_cast<T>(value);  // in range, so it fits T
   return Status::Ok();
 }
 
 Status read_sampling(const ParamReader& r, TextParams& p) {
-  HYV_RETURN_IF_ERROR(r.read_double("temperature", 0, 2, p.temperature));
-  int64_t top_k = p.top_k;
-  HYV_RETURN_IF_ERROR(r.read_int("top_k", 0, 1000, top_k));
-  p.top_k = static_cast<int>(top_k);
-  HYV_RETURN_IF_ERROR(r.read_double("top_p", 0, 1, p.top_p));
-  HYV_RETURN_IF_ERROR(r.read_double("min_p", 0, 1, p.min_p));
-  HYV_RETURN_IF_ERROR(r.read_double("repetition_penalty", 1, 2, p.repetition_penalty));
-  return r.read_strings("stop", kMaxStopStrings, kMaxStopBytes, true, p.stop);
+  HYV_RETURN_IF_ERROR(r.read_double(kTemperature, p.temperature));
+  HYV_RETURN_IF_ERROR(read_int_as(r, kTopK, p.top_k));
+  HYV_RETURN_IF_ERROR(r.read_double(kTopP, p.top_p));
+  HYV_RETURN_IF_ERROR(r.read_double(kMinP, p.min_p));
+  HYV_RETURN_IF_ERROR(r.read_double(kRepetitionPenalty, p.repetition_penalty));
+  return r.read_strings(kStop, p.stop);
 }
 
 Status read_text(const rapidjson::Value& o, TextParams& p) {
@@ -43,14 +43,12 @@ Status read_text(const rapidjson::Value& o, TextParams& p) {
                      "top_p", "min_p", "repetition_penalty", "stop", "seed"}));
   HYV_RETURN_IF_ERROR(r.read_string("model", kMaxModelIdBytes, p.model));
   HYV_RETURN_IF_ERROR(read_prompts(r, p));
-  int64_t samples = p.samples;
-  HYV_RETURN_IF_ERROR(r.read_int("samples", 1, kMaxSamples, samples));
-  p.samples = static_cast<uint32_t>(samples);
-  int64_t max_tokens = p.max_tokens;
-  HYV_RETURN_IF_ERROR(r.read_int("max_tokens", 1, kMaxNewTokens, max_tokens));
-  p.max_tokens = static_cast<int>(max_tokens);
+  HYV_RETURN_IF_ERROR(read_int_as(r, kSamples, p.samples));
+  HYV_RETURN_IF_ERROR(read_int_as(r, kMaxTokens, p.max_tokens));
   HYV_RETURN_IF_ERROR(read_sampling(r, p));
-  return r.read_seed(p.seed);
+  HYV_RETURN_IF_ERROR(r.read_seed(p.seed));
+  // What the reader checked field by field, and anything the request model adds, in one place.
+  return check_text_params(p);
 }
 
 void write_strings(JsonWriter& w, const std::vector<std::string>& values) {
@@ -77,8 +75,7 @@ Result<TextParams> parse_text_params(DataType type, std::string_view params_json
                                      uint64_t fallback_seed) {
   rapidjson::Document d;
   HYV_RETURN_IF_ERROR(parse_json_object(params_json, d, "params"));
-  TextParams p;
-  p.max_tokens = type == DataType::kCode ? 128 : 64;
+  TextParams p = text_params(type);
   p.seed = fallback_seed;
   HYV_RETURN_IF_ERROR(read_text(d, p));
   return p;

@@ -7,28 +7,6 @@
 #include "json_util.h"
 
 namespace hyv::service {
-namespace {
-
-// Whole numbers without ".0", so a message reads "must be in [0, 2] (got 3)".
-std::string number_text(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.Double(v);
-  return buffer_text(b);
-}
-
-std::string range_text(double lo, double hi) {
-  // Appended piece by piece: GCC 12's -Wrestrict misfires on "[" + std::string temporaries.
-  std::string out = "[";
-  out += number_text(lo);
-  out += ", ";
-  out += number_text(hi);
-  out += "]";
-  return out;
-}
-
-}  // namespace
 
 Status check_utf8(std::string_view field, std::string_view text) {
   if (auto bad = engine::find_invalid_utf8(text)) {
@@ -56,31 +34,27 @@ const rapidjson::Value* ParamReader::find(const char* field) const {
   return it == object_.MemberEnd() ? nullptr : &it->value;
 }
 
-Status ParamReader::read_int(const char* field, int64_t lo, int64_t hi, int64_t& out) const {
-  const rapidjson::Value* v = find(field);
+Status ParamReader::read_int(const IntField& field, int64_t& out) const {
+  const std::string name(field.name);
+  const rapidjson::Value* v = find(name.c_str());
   if (!v) return Status::Ok();
   bool whole = v->IsInt64() ||
                (v->IsDouble() && std::isfinite(v->GetDouble()) &&
                 std::floor(v->GetDouble()) == v->GetDouble() && std::fabs(v->GetDouble()) < 9e15);
-  if (!whole) return error(field, "expected a whole number");
+  if (!whole) return error(name, "expected a whole number");
   int64_t value = v->IsInt64() ? v->GetInt64() : static_cast<int64_t>(v->GetDouble());
-  if (value < lo || value > hi) {
-    return error(field, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                            "] (got " + std::to_string(value) + ")");
-  }
+  HYV_RETURN_IF_ERROR(check_field(field, value));
   out = value;
   return Status::Ok();
 }
 
-Status ParamReader::read_double(const char* field, double lo, double hi, double& out) const {
-  const rapidjson::Value* v = find(field);
+Status ParamReader::read_double(const RealField& field, double& out) const {
+  const std::string name(field.name);
+  const rapidjson::Value* v = find(name.c_str());
   if (!v) return Status::Ok();
-  if (!v->IsNumber()) return error(field, "expected a number");
-  double value = v->GetDouble();
-  if (!(value >= lo && value <= hi)) {
-    return error(field, "must be in " + range_text(lo, hi) + " (got " + number_text(value) + ")");
-  }
-  out = value;
+  if (!v->IsNumber()) return error(name, "expected a number");
+  HYV_RETURN_IF_ERROR(check_field(field, v->GetDouble()));
+  out = v->GetDouble();
   return Status::Ok();
 }
 
@@ -97,26 +71,20 @@ Status ParamReader::read_string(const char* field, size_t max_bytes, std::string
   return Status::Ok();
 }
 
-Status ParamReader::read_strings(const char* field, size_t max_count, size_t max_bytes,
-                                 bool non_empty, std::vector<std::string>& out) const {
-  const rapidjson::Value* v = find(field);
+Status ParamReader::read_strings(const StringListField& field,
+                                 std::vector<std::string>& out) const {
+  const std::string name(field.name);
+  const rapidjson::Value* v = find(name.c_str());
   if (!v) return Status::Ok();
-  if (!v->IsArray()) return error(field, "expected an array of strings");
-  if (v->Size() > max_count) {
-    return error(field, "at most " + std::to_string(max_count) + " entries");
-  }
+  if (!v->IsArray()) return error(name, "expected an array of strings");
+  // Copied before the count is checked: the copies are no larger than the request itself.
   std::vector<std::string> values;
   for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
-    std::string where = std::string(field) + "[" + std::to_string(i) + "]";
     const rapidjson::Value& s = (*v)[i];
-    if (!s.IsString()) return error(where, "expected a string");
-    if (non_empty && s.GetStringLength() == 0) return error(where, "must not be empty");
-    if (s.GetStringLength() > max_bytes) {
-      return error(where, "longer than " + std::to_string(max_bytes) + " bytes");
-    }
-    HYV_RETURN_IF_ERROR(check_utf8(where, json_string(s)));
+    if (!s.IsString()) return error(name + "[" + std::to_string(i) + "]", "expected a string");
     values.emplace_back(json_string(s));
   }
+  HYV_RETURN_IF_ERROR(check_field(field, values));
   out = std::move(values);
   return Status::Ok();
 }

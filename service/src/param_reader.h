@@ -1,6 +1,7 @@
 // Reading a job's `params` object field by field: absent fields keep the caller's default,
-// present ones are type- and range-checked, and every error names the field ("params.top_p: must
-// be in [0, 1] (got 1.5)") with code kInvalidArgument.
+// present ones are type-checked here and range-checked by the request model's check_field, so every
+// error names the field ("params.top_p must be 0..1 (got 1.5)", "params.top_k: expected a whole
+// number") with code kInvalidArgument.
 #pragma once
 
 #include <rapidjson/document.h>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hyv/service/request_model.h"
 #include "hyv/status.h"
 
 namespace hyv::service {
@@ -24,13 +26,12 @@ class ParamReader {
   const rapidjson::Value* find(const char* field) const;
   static Status error(std::string_view field, const std::string& what);
 
-  Status read_int(const char* field, int64_t lo, int64_t hi, int64_t& out) const;
-  Status read_double(const char* field, double lo, double hi, double& out) const;
+  Status read_int(const IntField& field, int64_t& out) const;
+  Status read_double(const RealField& field, double& out) const;
   // UTF-8 text of at most max_bytes.
   Status read_string(const char* field, size_t max_bytes, std::string& out) const;
-  // An array of at most max_count strings, each of at most max_bytes (and non-empty if asked).
-  Status read_strings(const char* field, size_t max_count, size_t max_bytes, bool non_empty,
-                      std::vector<std::string>& out) const;
+  // An array of strings, checked against the field's counts and lengths.
+  Status read_strings(const StringListField& field, std::vector<std::string>& out) const;
   // "seed": a decimal uint64 string or a whole number >= 0.
   Status read_seed(uint64_t& out) const;
 

@@ -82,11 +82,26 @@ Result<TableParams> parse_table_params(std::string_view params_json, uint64_t fa
   HYV_RETURN_IF_ERROR(p.mode == TableParams::Mode::kSchema ? read_schema_mode(r, p)
                                                            : read_learned_mode(r, p));
   int64_t rows = static_cast<int64_t>(p.rows);
-  HYV_RETURN_IF_ERROR(r.read_int("rows", 1, static_cast<int64_t>(kMaxTableRows), rows));
+  HYV_RETURN_IF_ERROR(r.read_int(fields::kRows, rows));
   p.rows = static_cast<uint64_t>(rows);
   HYV_RETURN_IF_ERROR(r.read_seed(p.seed));
-  if (p.mode == TableParams::Mode::kSchema) HYV_RETURN_IF_ERROR(check_schema_rows(p));
+  HYV_RETURN_IF_ERROR(check_table_params(p));
   return p;
+}
+
+Status check_table_params(const TableParams& p) {
+  // rows is unsigned: compared as such, so 2^64-1 is not read as -1.
+  const IntField& rows = fields::kRows;
+  if (p.rows < uint64_t(rows.min) || p.rows > uint64_t(rows.max)) {
+    return invalid("params.rows must be " + std::to_string(rows.min) + ".." +
+                   std::to_string(rows.max) + " (got " + std::to_string(p.rows) + ")");
+  }
+  if (p.mode == TableParams::Mode::kLearned) {
+    if (p.sample_csv.empty()) return ParamReader::error("sample_csv", "missing");
+    return Status::Ok();
+  }
+  if (p.schema_json.empty()) return ParamReader::error("schema", "missing");
+  return check_schema_rows(p);
 }
 
 std::string table_params_json(const TableParams& p) {

@@ -96,12 +96,7 @@ Result<SampleRequest> TextRun::sample_request(uint64_t i) const {
   }
   SampleRequest r;
   r.prompt = params_.prompts[i % params_.prompts.size()];
-  r.sampling.temperature = static_cast<float>(params_.temperature);
-  r.sampling.top_k = params_.top_k;
-  r.sampling.top_p = static_cast<float>(params_.top_p);
-  r.sampling.min_p = static_cast<float>(params_.min_p);
-  r.sampling.repeat_penalty = static_cast<float>(params_.repetition_penalty);
-  r.sampling.seed = derive_seed(params_.seed, i);
+  r.sampling = sampling_params(params_, derive_seed(params_.seed, i));
   r.max_tokens = params_.max_tokens;
   r.stop = params_.stop;
   return r;

@@ -245,6 +245,9 @@ TEST(ServerJobs, BadParamsAreRefusedAtSubmission) {
   std::string m = expect_error(
       post_json(c, "/jobs", R"({"type":"text","params":{"temperature":3}})"), 400, "bad_request");
   EXPECT_NE(m.find("temperature"), std::string::npos) << m;
+  m = expect_error(post_json(c, "/jobs", R"({"type":"code","params":{"max_tokens":4097}})"), 400,
+                   "bad_request");
+  EXPECT_EQ(m, "params.max_tokens must be 1..4096 (got 4097)");
   m = expect_error(post_json(c, "/jobs", R"({"type":"text","params":{"model":"nope"}})"), 400,
                    "bad_request");
   EXPECT_NE(m.find("params.model"), std::string::npos) << m;

@@ -121,7 +121,7 @@ TEST(TextRun, SampleIUsesTheSeedDerivedFromSeedAndI) {
     request.sampling.temperature = 0.8f;
     request.sampling.top_k = 40;
     request.sampling.top_p = 0.95f;
-    request.sampling.min_p = 0.0f;
+    request.sampling.min_p = 0.05f;  // the request model's default
     request.sampling.repeat_penalty = 1.1f;
     request.sampling.seed = derive_seed(5, i);
     request.max_tokens = 8;
@@ -197,7 +197,7 @@ TEST(TextRun, BadParamsAreRefusedBeforeAnyWork) {
   auto run = GenerationRun::create(DataType::kText, R"({"top_p": 2})", std::move(ctx));
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(run.status().message(), "params.top_p: must be in [0, 1] (got 2)");
+  EXPECT_EQ(run.status().message(), "params.top_p must be 0..1 (got 2)");
   EXPECT_TRUE(tables.order.empty());
 }
 
