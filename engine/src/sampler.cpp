@@ -22,9 +22,10 @@ std::string number(double v) {
   return buf;
 }
 
-Status range_error(const char* name, const char* flag, const char* range, double got) {
-  return Status::Error(std::string(name) + " (" + flag + ") must be " + range + ", got " +
-                       number(got));
+// Names the parameter as the engine calls it, not a host's spelling of it: the CLI, the studio and
+// the canisters each check their request first (service/request_model.h) and add their own words.
+Status range_error(const char* name, const char* range, double got) {
+  return Status::Error(std::string(name) + " must be " + range + " (got " + number(got) + ")");
 }
 
 using Candidate = SamplerScratch::Candidate;
@@ -163,23 +164,19 @@ int32_t draw(const std::vector<Candidate>& c, float temperature, std::vector<dou
 
 Status validate(const SamplingParams& p) {
   if (!std::isfinite(p.temperature) || p.temperature < 0.0f)
-    return range_error("temperature", "--temperature", "a number >= 0 (0 = greedy)", p.temperature);
+    return range_error("temperature", "a number >= 0 (0 = greedy)", p.temperature);
   if (!(p.top_p >= 0.0f && p.top_p <= 1.0f))
-    return range_error("top_p", "--top-p", "between 0 and 1 (1 = off)", p.top_p);
+    return range_error("top_p", "between 0 and 1 (1 = off)", p.top_p);
   if (!(p.min_p >= 0.0f && p.min_p <= 1.0f))
-    return range_error("min_p", "--min-p", "between 0 and 1 (0 = off)", p.min_p);
+    return range_error("min_p", "between 0 and 1 (0 = off)", p.min_p);
   if (!std::isfinite(p.repeat_penalty) || p.repeat_penalty <= 0.0f)
-    return range_error("repeat_penalty", "--repeat-penalty", "a number > 0 (1 = off)",
-                       p.repeat_penalty);
+    return range_error("repeat_penalty", "a number > 0 (1 = off)", p.repeat_penalty);
   if (!std::isfinite(p.frequency_penalty))
-    return range_error("frequency_penalty", "--frequency-penalty", "a finite number",
-                       p.frequency_penalty);
+    return range_error("frequency_penalty", "a finite number", p.frequency_penalty);
   if (!std::isfinite(p.presence_penalty))
-    return range_error("presence_penalty", "--presence-penalty", "a finite number",
-                       p.presence_penalty);
+    return range_error("presence_penalty", "a finite number", p.presence_penalty);
   if (p.repeat_last_n < -1)
-    return range_error("repeat_last_n", "--repeat-last-n", ">= -1 (-1 = whole history, 0 = off)",
-                       p.repeat_last_n);
+    return range_error("repeat_last_n", ">= -1 (-1 = whole history, 0 = off)", p.repeat_last_n);
   return Status::Ok();
 }
 

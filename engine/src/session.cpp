@@ -82,11 +82,11 @@ Status validate_request(const Gpt2Config& config, const GenerationRequest& reque
     }
   }
   if (request.max_tokens < 1) {
-    return Status::Error("max_tokens (--max-tokens) must be >= 1, got " +
-                         std::to_string(request.max_tokens));
+    return Status::Error("max_tokens must be >= 1 (got " + std::to_string(request.max_tokens) +
+                         ")");
   }
   for (const auto& s : request.stop) {
-    if (s.empty()) return Status::Error("stop strings (--stop) must not be empty");
+    if (s.empty()) return Status::Error("stop strings must not be empty");
   }
   return validate(request.sampling);
 }

@@ -302,7 +302,7 @@ TEST(Sampler, NanLogitsAreNeverPicked) {
   }
 }
 
-TEST(Sampler, ValidateNamesTheFlag) {
+TEST(Sampler, ValidateNamesTheParameter) {
   auto message = [](auto change) {
     SamplingParams p;
     change(p);
@@ -310,19 +310,23 @@ TEST(Sampler, ValidateNamesTheFlag) {
     return s.ok() ? std::string("ok") : s.message();
   };
   EXPECT_EQ(message([](SamplingParams&) {}), "ok");
-  EXPECT_NE(message([](SamplingParams& p) { p.temperature = -1; }).find("--temperature"),
+  EXPECT_EQ(message([](SamplingParams& p) { p.min_p = 1.5f; }),
+            "min_p must be between 0 and 1 (0 = off) (got 1.5)");
+  EXPECT_NE(message([](SamplingParams& p) { p.temperature = -1; }).find("temperature must be"),
             std::string::npos);
-  EXPECT_NE(message([](SamplingParams& p) { p.temperature = NAN; }).find("--temperature"),
+  EXPECT_NE(message([](SamplingParams& p) { p.temperature = NAN; }).find("temperature must be"),
             std::string::npos);
-  EXPECT_NE(message([](SamplingParams& p) { p.top_p = 1.5f; }).find("--top-p"), std::string::npos);
-  EXPECT_NE(message([](SamplingParams& p) { p.min_p = -0.1f; }).find("--min-p"), std::string::npos);
-  EXPECT_NE(message([](SamplingParams& p) { p.repeat_penalty = 0; }).find("--repeat-penalty"),
+  EXPECT_NE(message([](SamplingParams& p) { p.top_p = 1.5f; }).find("top_p must be"),
             std::string::npos);
-  EXPECT_NE(message([](SamplingParams& p) { p.repeat_last_n = -2; }).find("--repeat-last-n"),
+  EXPECT_NE(message([](SamplingParams& p) { p.min_p = -0.1f; }).find("min_p must be"),
+            std::string::npos);
+  EXPECT_NE(message([](SamplingParams& p) { p.repeat_penalty = 0; }).find("repeat_penalty must be"),
+            std::string::npos);
+  EXPECT_NE(message([](SamplingParams& p) { p.repeat_last_n = -2; }).find("repeat_last_n must be"),
             std::string::npos);
   EXPECT_NE(message([](SamplingParams& p) {
               p.frequency_penalty = INFINITY;
-            }).find("--frequency-penalty"),
+            }).find("frequency_penalty must be"),
             std::string::npos);
 }
 
