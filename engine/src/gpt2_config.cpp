@@ -6,6 +6,7 @@
 
 #include "hyv/engine/gpt2.h"
 #include "hyv/json_nesting.h"
+#include "hyv/json_parse.h"
 #include "str_cat.h"
 
 namespace hyv::engine {
@@ -114,11 +115,11 @@ Status validate_gpt2_config(const Gpt2Config& c) {
 Result<Gpt2Config> parse_gpt2_config(std::string_view config_json) {
   HYV_RETURN_IF_ERROR(check_json_nesting(config_json, "config.json"));  // RapidJSON recurses
   rapidjson::Document doc;
-  // Full precision: numbers are rounded correctly, the same on every platform.
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(config_json.data(), config_json.size());
-  if (doc.HasParseError()) {
-    return Status::Error(str_cat("invalid JSON at byte ", std::to_string(doc.GetErrorOffset())) +
-                         ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  // Numbers rounded correctly, the same on every platform (json_parse.h).
+  rapidjson::ParseResult parsed = parse_json(doc, config_json);
+  if (!parsed) {
+    return Status::Error(str_cat("invalid JSON at byte ", std::to_string(parsed.Offset())) + ": " +
+                         rapidjson::GetParseError_En(parsed.Code()));
   }
   if (!doc.IsObject()) return Status::Error("must be a JSON object");
   HYV_RETURN_IF_ERROR(read_architecture_flags(doc));

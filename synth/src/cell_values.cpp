@@ -1,10 +1,9 @@
 #include "hyv/synth/cell_values.h"
 
-#include <rapidjson/reader.h>
-
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace hyv::synth {
 namespace {
@@ -13,23 +12,14 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Handler for rapidjson::Reader: takes the one number in the input.
-struct NumberHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, NumberHandler> {
-  double value = 0;
-  bool Default() { return false; }
-  bool Int(int i) { return (value = i, true); }
-  bool Uint(unsigned u) { return (value = u, true); }
-  bool Int64(int64_t i) { return (value = static_cast<double>(i), true); }
-  bool Uint64(uint64_t u) { return (value = static_cast<double>(u), true); }
-  bool Double(double d) { return (value = d, true); }
-};
-
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 // digits: the significant digits without sign or point; exp10: the power of ten to apply.
 // Clinger's fast path when both parts are exact doubles (one correctly rounded operation);
-// otherwise RapidJSON's full-precision parser, which is exact too.
+// otherwise strtod, which glibc and wasi-libc (musl) round correctly too, saturating out of range.
+// Not RapidJSON's full-precision reader: 1.1.0's gives wrong values near the ends of the range
+// (hyv/json_parse.h).
 double to_double(bool negative, std::string_view digits, int64_t exp10) {
   while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
   if (digits.empty()) return negative ? -0.0 : 0.0;
@@ -45,15 +35,7 @@ double to_double(bool negative, std::string_view digits, int64_t exp10) {
   json.append(digits);
   json += 'e';
   json += std::to_string(exp10);
-  NumberHandler handler;
-  rapidjson::Reader reader;
-  rapidjson::StringStream stream(json.c_str());
-  reader.Parse<rapidjson::kParseFullPrecisionFlag>(stream, handler);
-  if (reader.HasParseError()) {
-    // Out of double range: RapidJSON refuses; saturate like strtod.
-    return negative ? -HUGE_VAL : HUGE_VAL;
-  }
-  return handler.value;
+  return std::strtod(json.c_str(), nullptr);
 }
 
 constexpr std::array<std::string_view, 18> kDatetimeFormats = {

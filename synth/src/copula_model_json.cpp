@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "hyv/json_nesting.h"
+#include "hyv/json_parse.h"
 #include "hyv/synth/copula_model.h"
 #include "hyv/synth/semantic_column.h"
 #include "linalg.h"
@@ -365,11 +366,10 @@ Result<CopulaModel> parse_copula_model(std::string_view json, std::string_view s
   Reader r{std::string(source), Status::Ok()};
   HYV_RETURN_IF_ERROR(check_json_nesting(json, r.where));  // RapidJSON recurses per level
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
-  if (doc.HasParseError()) {
-    return Status::Error(r.where + ": not valid JSON at byte " +
-                         std::to_string(doc.GetErrorOffset()) + ": " +
-                         rapidjson::GetParseError_En(doc.GetParseError()));
+  rapidjson::ParseResult parsed = parse_json(doc, json);
+  if (!parsed) {
+    return Status::Error(r.where + ": not valid JSON at byte " + std::to_string(parsed.Offset()) +
+                         ": " + rapidjson::GetParseError_En(parsed.Code()));
   }
   std::string format;
   double version = 0, rows = 0;

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "hyv/json_nesting.h"
+#include "hyv/json_parse.h"
 #include "hyv/synth/dates.h"
 #include "hyv/synth/schema.h"
 #include "hyv/synth/semantic.h"
@@ -263,11 +264,11 @@ class SchemaParser {
   Result<Schema> run(std::string_view json) {
     HYV_RETURN_IF_ERROR(check_json_nesting(json, "schema"));  // RapidJSON recurses per level
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
-    if (doc.HasParseError())
+    rapidjson::ParseResult parsed = parse_json(doc, json);
+    if (!parsed)
       return Status::Error("schema: JSON syntax error at byte offset " +
-                           std::to_string(doc.GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(doc.GetParseError()));
+                           std::to_string(parsed.Offset()) + ": " +
+                           rapidjson::GetParseError_En(parsed.Code()));
     if (!doc.IsObject()) return expected("schema", "a JSON object with \"tables\"", doc);
     Obj root(doc, "schema");
     HYV_RETURN_IF_ERROR(

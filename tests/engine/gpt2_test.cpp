@@ -230,6 +230,23 @@ TEST(Gpt2Config, AcceptsNCtxAndDefaultsAbsentFields) {
   EXPECT_EQ(small.value().eos_token_id, -1);  // 50256 is not in a 100-token vocabulary
 }
 
+// RapidJSON 1.1.0's full-precision reader, which the config was read with, crashed on the first
+// epsilon and read the zero as -3.7e19 (found by fuzz/gpt2_config_fuzz.cpp).
+TEST(Gpt2Config, NumbersAtTheEndsOfTheRangeAreReadExactly) {
+  const std::string base = R"("n_layer":1,"n_head":2,"n_embd":8,"n_positions":16,"vocab_size":100)";
+  auto tiny = parse_gpt2_config("{" + base + R"(,"layer_norm_epsilon":5.7555847890922e-38})");
+  ASSERT_TRUE(tiny.ok()) << tiny.status().message();
+  EXPECT_EQ(tiny.value().layer_norm_epsilon, static_cast<float>(5.7555847890922e-38));
+  EXPECT_NE(config_error("{" + base + R"(,"layer_norm_epsilon":5.7555847890922e-338})")
+                .find("layer_norm_epsilon"),
+            std::string::npos);  // underflows to 0: refused as not positive, not a crash
+  EXPECT_NE(config_error("{" + base + R"(,"layer_norm_epsilon":0.000e-100})")
+                .find("layer_norm_epsilon\" must be positive"),
+            std::string::npos);
+  EXPECT_NE(config_error("{" + base + R"(,"layer_norm_epsilon":12277e307})").find("Number too big"),
+            std::string::npos);
+}
+
 TEST(Gpt2Config, ErrorsNameTheField) {
   const std::string base = R"("n_head":4,"n_embd":64,"n_positions":16,"vocab_size":100)";
   EXPECT_NE(config_error("{" + base + "}").find("\"n_layer\" is missing"), std::string::npos);

@@ -58,6 +58,38 @@ TEST(CellValues, NumbersAgreeWithStrtodBitForBit) {
   }
 }
 
+// The slow path near the ends of the double range, where RapidJSON 1.1.0's full-precision reader
+// (which it used before) gave wrong values, and "12277e307" a tiny number instead of out of range.
+TEST(CellValues, NumbersAtTheEndsOfTheRangeAgreeWithStrtod) {
+  for (const char* s : {"5.7555847890922e-338", "1.2345678901234e-330", "0.000e-100",
+                        "4.9406564584124654e-324", "2.2250738585072011e-308",
+                        "1.7976931348623157e308", "123456789012345678901234567890e-350"}) {
+    ParsedNumber n;
+    ASSERT_TRUE(parse_number(s, false, &n)) << s;
+    EXPECT_EQ(n.value, std::strtod(s, nullptr)) << s;
+  }
+  ParsedNumber n;
+  EXPECT_FALSE(parse_number("12277e307", false, &n));
+  engine::Rng rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    std::string s(1, static_cast<char>('1' + rng.next_u64() % 9));
+    int digits = static_cast<int>(rng.next_u64() % 30);
+    int point = rng.next_u64() % 2 ? static_cast<int>(rng.next_u64() % (digits + 1)) : -1;
+    for (int k = 0; k < digits; ++k) {
+      if (k == point) s += '.';
+      s += static_cast<char>('0' + rng.next_u64() % 10);
+    }
+    s += 'e';
+    s += std::to_string(static_cast<int>(rng.next_u64() % 700) - 350);
+    double expected = std::strtod(s.c_str(), nullptr);
+    ParsedNumber parsed;
+    EXPECT_EQ(parse_number(s, false, &parsed), std::isfinite(expected)) << s;
+    if (std::isfinite(expected)) {
+      EXPECT_EQ(parsed.value, expected) << s;
+    }
+  }
+}
+
 TEST(CellValues, NumberForms) {
   ParsedNumber n;
   ASSERT_TRUE(parse_number(" +1.50 ", false, &n));

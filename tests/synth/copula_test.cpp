@@ -422,6 +422,20 @@ TEST(Copula, HeaderOnlyAndAllMissingInputs) {
   for (size_t r = 0; r < syn.rows(); ++r) EXPECT_TRUE(syn.columns[1].cell(r).empty());
 }
 
+// RapidJSON 1.1.0's full-precision reader, which model files were read with, read 0.000e-100 as
+// -3.7e19 and crashed on 5.7555847890922e-338 (found by fuzz/copula_model_fuzz.cpp).
+TEST(Copula, ModelNumbersAtTheEndsOfTheRangeAreReadExactly) {
+  std::string json = copula_model_json(fit(table_of(known_table(500, 9))));
+  for (const char* zero : {"0.000e-100", "5.7555847890922e-338"}) {
+    std::string edited = json;
+    size_t at = edited.find("\"missing_rate\": ") + 16;
+    edited.replace(at, edited.find_first_of(",\n", at) - at, zero);
+    auto r = parse_copula_model(edited, "m.json");
+    ASSERT_TRUE(r.ok()) << zero << ": " << r.status().message();
+    EXPECT_EQ(r.value().columns[0].missing_rate, 0.0) << zero;
+  }
+}
+
 TEST(Copula, DamagedModelFilesAreRejected) {
   CopulaModel model = fit(table_of(known_table(500, 9)));
   std::string json = copula_model_json(model);

@@ -264,6 +264,30 @@ TEST(Schema, NumericParametersKeepOutputsFinite) {
   EXPECT_EQ(full.value().tables[0].columns[0].int_max, INT64_MAX);
 }
 
+// RapidJSON 1.1.0's full-precision reader, which schemas were read with, read "min": 0.000e-100 as
+// -3.7e19, a tiny number as -3.4e302, and crashed on "max": 5.7555847890922e-338 (found by
+// fuzz/schema_fuzz.cpp). Numbers now round as a C++ literal does.
+TEST(Schema, NumbersAtTheEndsOfTheRangeAreReadExactly) {
+  auto s = parse_schema(table(R"J(
+    {"name": "a", "type": "float", "min": 0.000e-100, "max": 1.2345678901234e-330},
+    {"name": "b", "type": "float", "min": -0e-54, "max": 5.7555847890922e-338},
+    {"name": "c", "type": "float", "min": 4.9406564584124654e-324, "max": 2.2250738585072011e-308},
+    {"name": "d", "type": "float", "min": 0, "max": 1.7976931348623157e308})J"));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const auto& columns = s.value().tables[0].columns;
+  EXPECT_EQ(*columns[0].min, 0.0);
+  EXPECT_EQ(*columns[0].max, 0.0);
+  EXPECT_EQ(*columns[1].min, 0.0);
+  EXPECT_EQ(*columns[1].max, 0.0);
+  EXPECT_EQ(*columns[2].min, 4.9406564584124654e-324);
+  EXPECT_EQ(*columns[2].max, 2.2250738585072011e-308);
+  EXPECT_EQ(*columns[3].max, 1.7976931348623157e308);
+  auto big = parse_schema(table(R"J({"name": "a", "type": "float", "min": 0, "max": 12277e307})J"));
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("Number too big"), std::string::npos)
+      << big.status().message();
+}
+
 // Weights near the largest double: the running sum would overflow, so they are scaled first and
 // stay proportional; ordinary weights keep their exact sums.
 TEST(Schema, HugeWeightsStayProportional) {
