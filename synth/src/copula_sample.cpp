@@ -119,7 +119,7 @@ CopulaSampler::~CopulaSampler() = default;
 Result<WhereCondition> parse_where(std::string_view text) {
   size_t pos = text.find_first_of("=<>");
   if (pos == std::string_view::npos || pos == 0) {
-    return Status::Error("--where \"" + std::string(text) +
+    return Status::Error("where \"" + std::string(text) +
                          "\": expected COLUMN=VALUE or COLUMN>=A, COLUMN>A, COLUMN<=A, COLUMN<A");
   }
   WhereCondition w;
@@ -143,7 +143,7 @@ Result<WhereCondition> parse_where(std::string_view text) {
     rest.remove_prefix(1);
   }
   w.value = std::string(trim_blanks(rest));
-  if (w.column.empty()) return Status::Error("--where \"" + std::string(text) + "\": no column");
+  if (w.column.empty()) return Status::Error("where \"" + std::string(text) + "\": no column");
   return w;
 }
 
@@ -151,7 +151,7 @@ namespace {
 
 Status resolve_numeric(const ColumnModel& c, const WhereCondition& w,
                        CopulaSampler::Plan::Column* p) {
-  const std::string what = "--where \"" + w.column + op_text(w.op) + w.value + "\"";
+  const std::string what = "where \"" + w.column + op_text(w.op) + w.value + "\"";
   double x = 0;
   bool parsed = false;
   if (c.sdtype == Sdtype::datetime) {
@@ -193,7 +193,7 @@ Status resolve_numeric(const ColumnModel& c, const WhereCondition& w,
       return Status::Error(what + ": impossible, \"" + w.column + "\" holds integers");
     }
     if (p->fixed && p->fixed_value != x) {
-      return Status::Error(what + ": contradicts another --where on \"" + w.column + "\"");
+      return Status::Error(what + ": contradicts another condition on \"" + w.column + "\"");
     }
     p->fixed = true;
     p->fixed_value = x;
@@ -215,7 +215,7 @@ Status resolve_numeric(const ColumnModel& c, const WhereCondition& w,
                          range_text());
   }
   if (p->lo > p->hi || (p->lo == p->hi && (p->lo_open || p->hi_open))) {
-    return Status::Error(what + ": contradicts another --where on \"" + w.column +
+    return Status::Error(what + ": contradicts another condition on \"" + w.column +
                          "\" (the range is empty)");
   }
   return Status::Ok();
@@ -223,7 +223,7 @@ Status resolve_numeric(const ColumnModel& c, const WhereCondition& w,
 
 Status resolve_category(const ColumnModel& c, const WhereCondition& w,
                         CopulaSampler::Plan::Column* p) {
-  const std::string what = "--where \"" + w.column + op_text(w.op) + w.value + "\"";
+  const std::string what = "where \"" + w.column + op_text(w.op) + w.value + "\"";
   if (w.op != WhereCondition::Op::eq) {
     return Status::Error(what + ": \"" + w.column + "\" is " + std::string(sdtype_name(c.sdtype)) +
                          "; only COLUMN=VALUE applies to it");
@@ -251,7 +251,7 @@ Status resolve_category(const ColumnModel& c, const WhereCondition& w,
                          w.value + "\" in the model (its values: " + known + ")");
   }
   if (p->fixed_category >= 0 && p->fixed_category != found) {
-    return Status::Error(what + ": contradicts another --where on \"" + w.column + "\"");
+    return Status::Error(what + ": contradicts another condition on \"" + w.column + "\"");
   }
   p->fixed_category = found;
   return Status::Ok();
@@ -339,7 +339,7 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
     if (it == s->names_.end()) {
       std::string known;
       for (size_t i = 0; i < s->names_.size(); ++i) known += (i ? ", " : "") + s->names_[i];
-      return Status::Error("--where: the model has no column \"" + w.column +
+      return Status::Error("where: the model has no column \"" + w.column +
                            "\" (columns: " + known + ")");
     }
     size_t c = static_cast<size_t>(it - s->names_.begin());
@@ -350,13 +350,13 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
       HYV_RETURN_IF_ERROR(resolve_numeric(m, w, &pc));
     } else if (is_discrete(m.sdtype)) {
       if (m.categories.empty()) {
-        return Status::Error("--where on \"" + w.column +
+        return Status::Error("where on \"" + w.column +
                              "\": impossible, the column is "
                              "always missing in the model");
       }
       HYV_RETURN_IF_ERROR(resolve_category(m, w, &pc));
     } else {
-      return Status::Error("--where on \"" + w.column + "\": conditions on " +
+      return Status::Error("where on \"" + w.column + "\": conditions on " +
                            std::string(m.is_semantic() ? "semantic" : sdtype_name(m.sdtype)) +
                            " columns are not supported (only numerical, datetime, categorical "
                            "and boolean)");
@@ -374,7 +374,7 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
       if (pc.check_range &&
           (pc.fixed_value < pc.lo || pc.fixed_value > pc.hi ||
            (pc.lo_open && pc.fixed_value == pc.lo) || (pc.hi_open && pc.fixed_value == pc.hi))) {
-        return Status::Error("--where on \"" + m.name + "\": the conditions contradict each other");
+        return Status::Error("where on \"" + m.name + "\": the conditions contradict each other");
       }
       pc.check_range = false;
       double u = std::clamp(m.marginal.cdf(pc.fixed_value), 1e-12, 1 - 1e-12);
@@ -399,7 +399,7 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
         u_hi = pc.hi_open ? below : at;
       }
       if (!(u_hi > u_lo)) {
-        return Status::Error("--where on \"" + m.name +
+        return Status::Error("where on \"" + m.name +
                              "\": the range holds no probability in the model; give a wider "
                              "range, or COLUMN=VALUE for a single value");
       }
@@ -466,7 +466,7 @@ Result<std::unique_ptr<CopulaSampler>> CopulaSampler::create(CopulaModel model,
   }
   if (p.exact >= 0 && !(best > 1e-300)) {
     return Status::Error(
-        "--where: impossible, the conditions together hold for no row the model "
+        "where: impossible, the conditions together hold for no row the model "
         "can make; loosen them");
   }
   for (size_t f = 0; f < nf; ++f) {
@@ -684,7 +684,7 @@ Status CopulaSampler::next_row(std::span<Value> row) {
       return Status::Ok();
     }
   }
-  return Status::Error("--where: no row met the conditions in " + std::to_string(kMaxTriesPerRow) +
+  return Status::Error("where: no row met the conditions in " + std::to_string(kMaxTriesPerRow) +
                        " tries (they hold for less than about 1 row in " +
                        std::to_string(kMaxTriesPerRow) +
                        " the model would make); loosen them or condition on fewer columns");

@@ -177,23 +177,27 @@ struct TableGenerator::Impl {
   std::string row_failure(int t);
 };
 
-Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
-  auto pat = LocalePatterns::compile(*schema.locale_data);
-  if (!pat.ok()) return pat.status();
-  patterns = std::move(pat).value();
+namespace {
 
-  size_t n = schema.tables.size();
-  root_rows.assign(n, 0);
+Status check_table_rows(const Schema& schema, const GeneratorOptions& options) {
   for (const auto& [name, rows] : options.table_rows) {
+    const std::string what = "rows for table \"" + name + "\"";
     int t = schema.find_table(name);
-    if (t < 0)
-      return Status::Error("--rows " + name + "=...: the schema has no table \"" + name + "\"");
+    if (t < 0) return Status::Error(what + ": the schema has no such table");
     if (!schema.is_root(t))
-      return Status::Error("--rows " + name + "=...: \"" + name +
-                           "\" is a child table; its rows come from rows_per_parent");
-    if (rows < 0) return Status::Error("--rows " + name + ": must be >= 0");
+      return Status::Error(what + ": a child table's rows come from rows_per_parent");
+    if (rows < 0) return Status::Error(what + " must be >= 0 (got " + std::to_string(rows) + ")");
   }
-  for (size_t t = 0; t < n; ++t) {
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<int64_t>> root_row_counts(const Schema& schema,
+                                             const GeneratorOptions& options) {
+  HYV_RETURN_IF_ERROR(check_table_rows(schema, options));
+  std::vector<int64_t> counts(schema.tables.size(), 0);
+  for (size_t t = 0; t < counts.size(); ++t) {
     if (!schema.is_root(int(t))) continue;
     const TableSpec& spec = schema.tables[t];
     std::optional<int64_t> rows;
@@ -201,13 +205,29 @@ Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
       if (name == spec.name) rows = r;
     if (!rows) rows = options.rows;
     if (!rows) rows = spec.rows;
-    if (!rows)
+    if (!rows) {
       return Status::Error("table \"" + spec.name +
-                           "\" has no row count: give --rows N (or \"rows\" in " + spec.path + ")");
-    if (*rows < 0) return Status::Error("the row count must be >= 0");
-    root_rows[t] = *rows;
+                           "\" has no row count: give rows (or \"rows\" in " + spec.path + ")");
+    }
+    if (*rows < 0) return Status::Error("rows must be >= 0 (got " + std::to_string(*rows) + ")");
+    counts[t] = *rows;
+  }
+  return counts;
+}
+
+Status TableGenerator::Impl::init(std::vector<RowSink*>& sinks) {
+  auto pat = LocalePatterns::compile(*schema.locale_data);
+  if (!pat.ok()) return pat.status();
+  patterns = std::move(pat).value();
+
+  size_t n = schema.tables.size();
+  Result<std::vector<int64_t>> counts = root_row_counts(schema, options);
+  if (!counts.ok()) return counts.status();
+  root_rows = std::move(counts).value();
+  for (size_t t = 0; t < n; ++t) {
+    if (!schema.is_root(int(t))) continue;
     roots.push_back(int(t));
-    root_total += uint64_t(*rows);
+    root_total += uint64_t(root_rows[t]);
   }
   // Before anything multiplies row counts: refuses runaway totals and overflowing id sequences.
   HYV_RETURN_IF_ERROR(check_row_counts(schema, root_rows, options.max_total_rows));

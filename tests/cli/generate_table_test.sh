@@ -150,9 +150,9 @@ expect_error "unknown table" '--table nope: the schema has no such table \(table
   generate table --schema examples/shop.json --table nope -o "$TMP/x.csv"
 expect_error "bad rows" '--rows ten: expected a whole number' -- \
   generate table --schema examples/users.json --rows ten -o "$TMP/x.csv"
-expect_error "no row count" 'has no row count: give --rows N' -- \
+expect_error "no row count" '^hyv: --rows: table "people" has no row count: give rows \(or "rows" in tables\[0\]\)' -- \
   generate table --schema examples/people8.json -o "$TMP/x.csv"
-expect_error "child rows" '"orders" is a child table' -- \
+expect_error "child rows" '^hyv: --rows: rows for table "orders": a child table'"'"'s rows come from rows_per_parent' -- \
   generate table --schema examples/shop.json --rows orders=5 -o "$TMP/d"
 expect_error "text kind still checked" 'the kind must be text or code' -- generate
 

@@ -344,11 +344,17 @@ TEST(TableGenerator, RowCountsFromOptions) {
   o.table_rows = {{"orders", 7}};
   auto bad = generate(kShop, 1, 100, o);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("child table"), std::string::npos);
+  EXPECT_EQ(bad.status().message(),
+            "rows for table \"orders\": a child table's rows come from rows_per_parent");
+  o.table_rows = {{"nope", 3}};
+  EXPECT_EQ(generate(kShop, 1, 100, o).status().message(),
+            "rows for table \"nope\": the schema has no such table");
   auto none =
       generate(R"J({"tables": [{"name": "t", "columns": [{"name": "a", "type": "id"}]}]})J", 1, 10);
   ASSERT_FALSE(none.ok());
-  EXPECT_NE(none.status().message().find("give --rows N"), std::string::npos);
+  EXPECT_EQ(none.status().message(),
+            "table \"t\" has no row count: give rows (or \"rows\" in tables[0])")
+      << "the request's field, not a CLI flag";
 }
 
 TEST(TableGenerator, UnsatisfiableRequestsFailFastWithTheirName) {

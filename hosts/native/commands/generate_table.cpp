@@ -159,6 +159,9 @@ void run(Options& o) {
 
   synth::GeneratorOptions g;
   parse_rows(o, g);
+  // The core names the request's field ("rows for table ..."); here it is set by --rows.
+  auto counts = synth::root_row_counts(schema, g);
+  if (!counts.ok()) fail("--rows: " + counts.status().message());
   if (!o.seed) {
     o.seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
     if (!o.quiet)

@@ -46,6 +46,12 @@ struct GeneratorOptions {
   TextModels text_models;
 };
 
+// Each table's top-level row count (0 for child tables) from options.table_rows, options.rows and
+// the schema's "rows", in that order. Messages name the request's field ("rows for table
+// \"orders\": ..."), so a host can add its own spelling of it (the CLI's --rows); create() runs
+// the same check.
+Result<std::vector<int64_t>> root_row_counts(const Schema& schema, const GeneratorOptions& options);
+
 class TableGenerator {
  public:
   // sinks[t] receives table t's rows; a missing or null sink means the table is generated (its
