@@ -26,11 +26,13 @@ const cat = (...parts) => Uint8Array.from(parts.flatMap((p) => [...p]));
 const text = (bytes) => Buffer.from(bytes).toString('utf8');
 
 // The probe's CALL header: callee, method, cycles, timeout (none: 0xffffffff), flags.
-const header = (callee, method, { cycles = 0n, timeout = null, trapInCallback = false } = {}) => {
+// replyInCallback (fanout): the callbacks try to reply although fanout has replied already.
+const header = (callee, method, { cycles = 0n, timeout = null, trapInCallback = false,
+                                  replyInCallback = false } = {}) => {
   const t = new Uint8Array(4);
   new DataView(t.buffer).setUint32(0, timeout === null ? 0xffffffff : timeout, true);
   return cat([callee.length], callee, [method.length], Buffer.from(method), u64(cycles), t,
-    [trapInCallback ? 1 : 0]);
+    [(trapInCallback ? 1 : 0) | (replyInCallback ? 2 : 0)]);
 };
 const relay = (callee, method, payload = none, opts = {}) =>
   cat(header(callee, method, opts), payload);
@@ -184,7 +186,9 @@ const log = (name, which) => [...net.query(name, which, none, me).reply];
 
   // Not delivered in time: the request is dropped, the callee never runs it.
   const echoed = log('b', 'echo_log').length;
-  const call = net.submit('a', 'relay', relay(bId, 'echo', Uint8Array.of(9), { timeout: 10 }), me);
+  const a0 = net.host('a').cycles;
+  const call = net.submit('a', 'relay', relay(bId, 'echo', Uint8Array.of(9), { timeout: 10,
+    cycles: 700n }), me);
   net.step();
   const [request] = net.pending();
   net.hold(request.id);
@@ -193,13 +197,14 @@ const log = (name, which) => [...net.query(name, which, none, me).reply];
   net.advance(2n * S);
   net.run();
   const r = relayed(call.result);
-  assert.equal(r.kind, REJECT.SYS_UNKNOWN);
+  assert.deepEqual([r.kind, r.refunded], [REJECT.SYS_UNKNOWN, 700n]);
   assert.match(text(r.body), /IC0601: best-effort call to echo timed out after 10 s/);
+  assert.equal(net.host('a').cycles, a0, 'the cycles of the undelivered request came back');
   assert.equal(log('b', 'echo_log').length, echoed, 'the dropped request never ran');
   assert.deepEqual(net.pending(), []);
 
   // Answered but the reply is late: SYS_UNKNOWN, and the cycles the reply refunded are lost.
-  const [a0, b0] = [net.host('a').cycles, net.host('b').cycles];
+  const b0 = net.host('b').cycles;
   const late = net.submit('a', 'relay', relay(bId, 'accept', u64(300), { cycles: 1000n,
     timeout: 5 }), me);
   net.step();
@@ -233,6 +238,13 @@ const log = (name, which) => [...net.query(name, which, none, me).reply];
   net.reverseResponses();
   net.run();
   assert.deepEqual(log('a', 'reply_log').slice(replies), [4, 3, 2, 1, 0], 'replies reordered');
+
+  // A call context is answered once: callbacks of an answered call that try to reply trap (and
+  // their cleanup runs).
+  const cleanups = stats('a').cleanups;
+  net.update('a', 'fanout', fanout(bId, 'echo', 2, { replyInCallback: true }), me);
+  assert.equal(stats('a').cleanups, cleanups + 2n);
+  assert.ok(net.history.slice(-4).some((h) => /needs no response/.test(h.trap ?? '')));
 
   // Requests to different canisters are not ordered with each other.
   net.submit('a', 'fanout', fanout(bId, 'echo', 1), me);

@@ -19,7 +19,8 @@
 //                      own id (length byte, bytes), then the caller's id
 // As a caller (CALL below is: callee id length byte, callee id, method length byte, method,
 // cycles u64, timeout_seconds u32 with 0xffffffff for none, flags u8 with bit 0: trap in the
-// callback after bumping the callback counter):
+// callback after bumping the callback counter; bit 1, for fanout: the callbacks reply too, which
+// must trap since fanout has replied already):
 //   update relay       CALL, then the payload: one call; its callback replies to our caller with
 //                      a kind byte (0: reply, else the reject code), the refunded cycles (u64),
 //                      then the reply bytes or the reject message
