@@ -114,8 +114,8 @@ function withTableExport(wasm) {
   };
   const payload = Buffer.concat([leb(count + 1), wasm.subarray(entries, exports.end),
     leb(5), Buffer.from('table'), Buffer.of(1, 0)]);
-  return [Buffer.concat([wasm.subarray(0, exports.start), Buffer.of(7), leb(payload.length), payload,
-    wasm.subarray(exports.end)]), 'table'];
+  return [Buffer.concat([wasm.subarray(0, exports.start), Buffer.of(7), leb(payload.length),
+    payload, wasm.subarray(exports.end)]), 'table'];
 }
 
 // 128-bit cycle amounts as the system API passes them: (high, low) i64 halves in, 16
@@ -481,7 +481,9 @@ export class IcHost {
       msg_reply_data_append: (src, size) => {
         const c = inCall('msg_reply_data_append');
         if (c.replied || c.reject !== null) throw new Trap('reply data appended after replying');
-        if (!c.needsToRespond) throw new Trap('ic0.msg_reply_data_append: this call needs no response');
+        if (!c.needsToRespond) {
+          throw new Trap('ic0.msg_reply_data_append: this call needs no response');
+        }
         c.reply.push(Buffer.from(mem().slice(src, src + size)));
       },
       msg_reply: () => {

@@ -105,6 +105,7 @@ export class IcNetwork {
   // An ingress update call; returns its handle, whose result is null until it is answered, then
   // { reply: Uint8Array } or { reject: message, code }.
   submit(name, method, arg, caller) {
+    this.#canister(name);
     const ingress = { id: this.nextId++, to: name, method, result: null };
     this.queue.push({ id: ingress.id, kind: 'ingress', to: name, method, arg: Uint8Array.from(arg),
                       caller: Uint8Array.from(caller), ingress });
@@ -130,7 +131,9 @@ export class IcNetwork {
       return { reject: `IC0536: canister ${c.text} has no query method '${method}'`,
                code: REJECT.CANISTER_ERROR };
     }
-    if (r.trap !== undefined) return { reject: this.#trapMessage(c, r), code: REJECT.CANISTER_ERROR };
+    if (r.trap !== undefined) {
+      return { reject: this.#trapMessage(c, r), code: REJECT.CANISTER_ERROR };
+    }
     if (r.reject !== undefined) return { reject: r.reject, code: REJECT.CANISTER_REJECT };
     return { reply: r.reply };
   }
