@@ -45,7 +45,7 @@ check(obj["model"]["sha256"] == sha, "model.sha256 differs from sha256sum")
 check(obj["model"]["path"] == model, "model.path")
 p = obj["params"]
 check(p["seed"] == 7 and p["max_tokens"] == 30 and p["temperature"] == 0.8, "params " + str(p))
-for key in ["top_k", "top_p", "min_p", "repeat_penalty", "stop", "threads"]:
+for key in ["top_k", "top_p", "min_p", "repetition_penalty", "stop", "threads"]:
     check(key in p, "params." + key)
 EOF
 
@@ -113,14 +113,23 @@ expect_error "non-UTF-8 prompt file" "not valid UTF-8 \(at byte 3\)" -- \
 long=$(printf 'x %.0s' $(seq 200))
 expect_error "prompt longer than the context" "context holds 128" -- \
   generate text --model "$MODEL" --prompt "$long"
-expect_error "bad temperature" "--temperature" -- \
+expect_error "bad temperature" "^--temperature: params.temperature must be 0..2 \(got -1\)" -- \
   generate text --model "$MODEL" --prompt hi --temperature -1
-expect_error "bad top-p" "--top-p" -- generate text --model "$MODEL" --prompt hi --top-p 1.5
-expect_error "bad min-p" "--min-p" -- generate text --model "$MODEL" --prompt hi --min-p 2
-expect_error "bad repeat penalty" "--repeat-penalty" -- \
+expect_error "bad top-p" "^--top-p: params.top_p must be 0..1 \(got 1.5\)" -- generate text --model "$MODEL" --prompt hi --top-p 1.5
+expect_error "bad min-p" "^--min-p: params.min_p must be 0..1 \(got 2\)" -- generate text --model "$MODEL" --prompt hi --min-p 2
+expect_error "bad repeat penalty" "^--repetition-penalty: params.repetition_penalty must be 1..2 \(got 0\)" -- \
   generate text --model "$MODEL" --prompt hi --repeat-penalty 0
-expect_error "bad max tokens" "--max-tokens" -- \
+expect_error "bad max tokens" "^--max-tokens: params.max_tokens must be 1..4096 \(got 0\)" -- \
   generate text --model "$MODEL" --prompt hi --max-tokens 0
+expect_error "max tokens past 4096" "^--max-tokens: params.max_tokens must be 1..4096 \(got 4097\)" -- \
+  generate text --model "$MODEL" --prompt hi --max-tokens 4097
+expect_error "empty stop" '^hyv: --stop: params\.stop\[0\] must be 1\.\.256 bytes \(got 0\)' -- \
+  generate text --model "$MODEL" --prompt hi --stop ""
+# Defaults are the request model's, the same in the studio: 128 tokens for code, min_p 0.05.
+"$HYV" generate code --model "$MODEL" --prompt hi --seed 1 --json >"$TMP/code.json" 2>/dev/null ||
+  fail "generate code failed"
+$PY -c 'import json,sys; p=json.load(open(sys.argv[1]))["params"]; sys.exit(not (p["max_tokens"] == 128 and p["min_p"] == 0.05 and p["top_k"] == 40))' \
+  "$TMP/code.json" || fail "code defaults: $(cat "$TMP/code.json")"
 expect_error "bad quantize" "--quantize" -- generate text --model "$MODEL" --prompt hi --quantize q4
 expect_error "bad kind" "text or code" -- generate poetry --model "$MODEL" --prompt hi
 expect_error "no prompt" "--prompt" -- generate text --model "$MODEL"

@@ -32,19 +32,19 @@ expect_error "generate table --rows -1" '--rows -1: expected a whole number in \
   generate table --schema examples/users.json --rows -1 --seed 1 -o "$TMP/u.csv"
 expect_error "generate --seed -5" "^--seed: -5 is out of range" -- \
   generate text "${PROMPT[@]}" --seed -5
-expect_error "generate --top-k -1" '^--top-k: -1 is out of range: expected a whole number in \[0, 2147483647\]' -- \
+expect_error "generate --top-k -1" '^--top-k: params.top_k must be 0..1000 \(got -1\)' -- \
   generate text "${PROMPT[@]}" --top-k -1
-expect_error "generate --max-tokens -3" '^--max-tokens: -3 is out of range: expected a whole number in \[1, ' -- \
+expect_error "generate --max-tokens -3" '^--max-tokens: params.max_tokens must be 1..4096 \(got -3\)' -- \
   generate text --prompt The --max-tokens -3
-expect_error "generate --max-tokens 2^31" '^--max-tokens: 2147483648 is out of range' -- \
+expect_error "generate --max-tokens 2^31" '^--max-tokens: params.max_tokens must be 1..4096 \(got 2147483648\)' -- \
   generate text --prompt The --max-tokens 2147483648
 expect_error "generate --repeat-last-n -2" '^--repeat-last-n: -2 is out of range: expected a whole number in \[-1, ' -- \
   generate text "${PROMPT[@]}" --repeat-last-n -2
 for t in nan inf -inf; do
-  expect_error "generate --temperature $t" "^--temperature: $t is not a finite number: expected a finite number >= 0" -- \
+  expect_error "generate --temperature $t" "^--temperature: $t is not a finite number: expected a finite number in \[0, 2\]" -- \
     generate text "${PROMPT[@]}" --temperature "$t"
 done
-expect_error "generate --top-p 1.5" '^--top-p: 1.5 is out of range: expected a finite number in \[0, 1\]' -- \
+expect_error "generate --top-p 1.5" '^--top-p: params.top_p must be 0..1 \(got 1.5\)' -- \
   generate text "${PROMPT[@]}" --top-p 1.5
 expect_error "generate --presence-penalty nan" '^--presence-penalty: nan is not a finite number' -- \
   generate text "${PROMPT[@]}" --presence-penalty nan

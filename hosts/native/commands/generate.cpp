@@ -18,7 +18,9 @@
 #include "hyv/engine/model_folder.h"
 #include "hyv/engine/session.h"
 #include "hyv/engine/utf8_text.h"
+#include "hyv/service/request_model.h"
 #include "model_dir.h"
+#include "request_flags.h"
 #include "thread_pool.h"
 
 namespace hyv::cli {
@@ -38,15 +40,20 @@ n_positions tokens or more (1024 for gpt2) is an error; nothing is cut silently.
 stops at --max-tokens, at the model's end-of-text token, at a --stop string (not printed), or when
 prompt + output fill the context (finish reason context_full).)";
 
+// The flags fill the request model (service/request_model.h) that the studio and the canisters use,
+// with its names, defaults and ranges, so `hyv generate` and a one-sample studio job with the same
+// values draw the same tokens. --repeat-last-n, --frequency-penalty and --presence-penalty are
+// engine knobs outside the request model: the studio and the canisters do not take them and always
+// use the engine's defaults (64, 0, 0).
 struct Options {
   std::string kind;
   std::string model;
   std::optional<std::string> prompt;
   std::string prompt_file;
-  int max_tokens = 64;
-  engine::SamplingParams sampling;
+  std::optional<int> max_tokens;  // default by kind: service::default_max_tokens
+  service::TextParams request;    // the sampling fields and stop; prompts and seed set in run()
+  engine::SamplingParams extras;  // only repeat_last_n, frequency_penalty, presence_penalty
   std::optional<uint64_t> seed;
-  std::vector<std::string> stop;
   std::string quantize = "none";
   int threads = 1;
   bool json = false;
@@ -87,23 +94,45 @@ std::string read_prompt(const Options& o) {
   return text;
 }
 
-void check_options(Options& o) {
+service::DataType data_type(const Options& o) {
+  return o.kind == "code" ? service::DataType::kCode : service::DataType::kText;
+}
+
+// Fills the request from the flags and checks it as every host does (check_text_params); the flags'
+// own ranges were checked as they were parsed, so what is left here is --stop and the prompt.
+void check_request(Options& o, const std::string& prompt, const std::string& prompt_flag) {
+  service::TextParams& r = o.request;
+  r.prompts = {prompt};
+  r.samples = 1;
+  r.max_tokens = o.max_tokens.value_or(static_cast<int>(service::default_max_tokens(data_type(o))));
+  Status stop = service::check_field(service::fields::kStop, r.stop);
+  if (!stop.ok()) fail("--stop: " + stop.message());
+  Status prompts = service::check_field(service::fields::kPrompts, r.prompts);
+  if (!prompts.ok()) fail(prompt_flag + ": " + prompts.message());
+  Status all = service::check_text_params(r);
+  if (!all.ok()) fail(all.message());
+  if (!o.seed) o.seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
+  r.seed = *o.seed;
+}
+
+void check_options(const Options& o) {
   if (o.kind != "text" && o.kind != "code")
     fail("the kind must be text or code, got \"" + o.kind + "\"");
-  if (o.max_tokens < 1) fail("--max-tokens must be >= 1, got " + std::to_string(o.max_tokens));
   if (o.threads < 0)
     fail("--threads must be >= 0 (0 = one per core), got " + std::to_string(o.threads));
   if (o.quantize != "none" && o.quantize != "q8")
     fail("--quantize must be q8 or none, got \"" + o.quantize + "\"");
-  for (const auto& s : o.stop) {
-    if (s.empty()) fail("--stop strings must not be empty");
-    if (auto bad = engine::find_invalid_utf8(s))
-      fail("--stop \"" + s + "\" is not valid UTF-8 (at byte " + std::to_string(*bad) + ")");
-  }
-  if (!o.seed) o.seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
-  o.sampling.seed = *o.seed;
-  Status valid = engine::validate(o.sampling);
+}
+
+// The engine's parameters: the request model's, then the CLI-only knobs.
+engine::SamplingParams sampling(const Options& o) {
+  engine::SamplingParams s = service::sampling_params(o.request, o.request.seed);
+  s.repeat_last_n = o.extras.repeat_last_n;
+  s.frequency_penalty = o.extras.frequency_penalty;
+  s.presence_penalty = o.extras.presence_penalty;
+  Status valid = engine::validate(s);
   if (!valid.ok()) fail(valid.message());
+  return s;
 }
 
 struct Timing {
@@ -160,29 +189,30 @@ void write_json(const Options& o, const std::string& model_dir, const native::Mo
   w.StartObject();
   w.Key("kind");
   w.String(o.kind);
+  const service::TextParams& r = o.request;
   w.Key("max_tokens");
-  w.Int(o.max_tokens);
+  w.Int(r.max_tokens);
   w.Key("temperature");
-  w.Double(shortest(o.sampling.temperature));
+  w.Double(r.temperature);
   w.Key("top_k");
-  w.Int(o.sampling.top_k);
+  w.Int(r.top_k);
   w.Key("top_p");
-  w.Double(shortest(o.sampling.top_p));
+  w.Double(r.top_p);
   w.Key("min_p");
-  w.Double(shortest(o.sampling.min_p));
-  w.Key("repeat_penalty");
-  w.Double(shortest(o.sampling.repeat_penalty));
+  w.Double(r.min_p);
+  w.Key("repetition_penalty");
+  w.Double(r.repetition_penalty);
   w.Key("repeat_last_n");
-  w.Int(o.sampling.repeat_last_n);
+  w.Int(o.extras.repeat_last_n);
   w.Key("frequency_penalty");
-  w.Double(shortest(o.sampling.frequency_penalty));
+  w.Double(shortest(o.extras.frequency_penalty));
   w.Key("presence_penalty");
-  w.Double(shortest(o.sampling.presence_penalty));
+  w.Double(shortest(o.extras.presence_penalty));
   w.Key("seed");
-  w.Uint64(o.sampling.seed);
+  w.Uint64(r.seed);
   w.Key("stop");
   w.StartArray();
-  for (const auto& s : o.stop) w.String(s);
+  for (const auto& s : r.stop) w.String(s);
   w.EndArray();
   w.Key("threads");
   w.Int(o.threads);
@@ -195,6 +225,7 @@ void write_json(const Options& o, const std::string& model_dir, const native::Mo
 void run(Options& o) {
   check_options(o);
   std::string prompt = read_prompt(o);
+  check_request(o, prompt, o.prompt ? "--prompt" : "--prompt-file");
   std::string model_dir = o.model;
   if (model_dir.empty()) {
     auto d = native::default_model_dir(o.kind);
@@ -214,9 +245,9 @@ void run(Options& o) {
 
   engine::GenerationRequest request;
   request.prompt = m.tokenizer.encode(prompt);
-  request.sampling = o.sampling;
-  request.max_tokens = o.max_tokens;
-  request.stop = o.stop;
+  request.sampling = sampling(o);
+  request.max_tokens = o.request.max_tokens;
+  request.stop = o.request.stop;
   size_t prompt_tokens = request.prompt.size();
   auto started = engine::GenerationSession::start(m.model, m.tokenizer, std::move(request));
   if (!started.ok()) fail(started.status().message());
@@ -260,40 +291,36 @@ Registration reg("generate", [](CLI::App& app) {
   cmd->add_option("--model", o->model, "Model folder (default: the bundled one for the kind)");
   cmd->add_option("--prompt", o->prompt, "Prompt text (UTF-8)");
   cmd->add_option("--prompt-file", o->prompt_file, "Read the prompt from this file (- for stdin)");
-  cmd->add_option("--max-tokens", o->max_tokens, "Most tokens to generate")
-      ->capture_default_str()
-      ->transform(whole_number(1, std::numeric_limits<int>::max()));
-  cmd->add_option("--temperature", o->sampling.temperature, "Sampling temperature; 0 = greedy")
-      ->capture_default_str()
-      ->transform(finite_number(0));
-  cmd->add_option("--top-k", o->sampling.top_k, "Keep the K most likely tokens; 0 = off")
-      ->capture_default_str()
-      ->transform(whole_number(0, std::numeric_limits<int>::max()));
-  cmd->add_option("--top-p", o->sampling.top_p, "Nucleus sampling mass; 1 = off")
-      ->capture_default_str()
-      ->transform(finite_number(0, 1));
-  cmd->add_option("--min-p", o->sampling.min_p, "Drop tokens below P x the best; 0 = off")
-      ->capture_default_str()
-      ->transform(finite_number(0, 1));
-  cmd->add_option("--repeat-penalty", o->sampling.repeat_penalty,
-                  "Penalty for recent tokens; 1 = off")
-      ->capture_default_str()
-      ->transform(finite_number(0));
-  cmd->add_option("--repeat-last-n", o->sampling.repeat_last_n,
-                  "Tokens the penalties look back over; 0 = off, -1 = all")
+  using namespace service::fields;
+  add_request_flag(cmd, "--max-tokens", kMaxTokens, o->max_tokens,
+                   "Most tokens to generate (default 64 for text, 128 for code)");
+  add_request_flag(cmd, "--temperature", kTemperature, o->request.temperature,
+                   "Sampling temperature; 0 = greedy");
+  add_request_flag(cmd, "--top-k", kTopK, o->request.top_k,
+                   "Keep the K most likely tokens; 0 = off");
+  add_request_flag(cmd, "--top-p", kTopP, o->request.top_p, "Nucleus sampling mass; 1 = off");
+  add_request_flag(cmd, "--min-p", kMinP, o->request.min_p,
+                   "Drop tokens below P x the best; 0 = off");
+  // --repeat-penalty is the engine's (and llama.cpp's) name, kept as an alias.
+  add_request_flag(cmd, "--repetition-penalty,--repeat-penalty", kRepetitionPenalty,
+                   o->request.repetition_penalty, "Penalty for recent tokens; 1 = off");
+  cmd->add_option("--repeat-last-n", o->extras.repeat_last_n,
+                  "Tokens the penalties look back over; 0 = off, -1 = all (CLI only)")
       ->capture_default_str()
       ->transform(whole_number(-1, std::numeric_limits<int>::max()));
-  cmd->add_option("--frequency-penalty", o->sampling.frequency_penalty,
-                  "Subtracted per earlier occurrence")
+  cmd->add_option("--frequency-penalty", o->extras.frequency_penalty,
+                  "Subtracted per earlier occurrence (CLI only)")
       ->capture_default_str()
       ->transform(finite_number());
-  cmd->add_option("--presence-penalty", o->sampling.presence_penalty,
-                  "Subtracted once if the token occurred")
+  cmd->add_option("--presence-penalty", o->extras.presence_penalty,
+                  "Subtracted once if the token occurred (CLI only)")
       ->capture_default_str()
       ->transform(finite_number());
   cmd->add_option("--seed", o->seed, "Random seed (default: a fresh one, shown with --json)")
       ->transform(unsigned_number());
-  cmd->add_option("--stop", o->stop, "Stop when the output contains this string (repeatable)")
+  cmd->add_option("--stop", o->request.stop,
+                  "Stop when the output contains this string (repeatable; at most 16, each 1..256 "
+                  "bytes)")
       ->take_all()
       ->allow_extra_args(false);
   cmd->add_option("--quantize", o->quantize, "q8: int8 weights chosen at load time; none: f32")
