@@ -88,7 +88,7 @@ describe('ApiClient', () => {
           {
             error: {
               code: 'bad_request',
-              message: 'params.temperature: must be in [0, 2] (got 3)',
+              message: 'params.temperature must be 0..2 (got 3)',
             },
           },
           400,
@@ -99,7 +99,7 @@ describe('ApiClient', () => {
     expect(err).toMatchObject({
       status: 400,
       code: 'bad_request',
-      message: 'params.temperature: must be in [0, 2] (got 3)',
+      message: 'params.temperature must be 0..2 (got 3)',
     });
 
     const c2 = new ApiClient({

@@ -23,14 +23,14 @@ const textForm = (over: Partial<TextForm> = {}): TextForm => ({
 });
 
 describe('job parameters', () => {
-  it('uses the service defaults (studio.md) for text and code', () => {
+  it('uses the request model defaults (docs/service.md) for text and code', () => {
     expect(defaultTextValues('text')).toMatchObject({
       samples: '5',
       max_tokens: '64',
       temperature: '0.8',
       top_k: '40',
       top_p: '0.95',
-      min_p: '0',
+      min_p: '0.05',
       repetition_penalty: '1.1',
     });
     expect(defaultTextValues('code').max_tokens).toBe('128');
@@ -58,7 +58,7 @@ describe('job parameters', () => {
         temperature: 0.8,
         top_k: 40,
         top_p: 0.95,
-        min_p: 0,
+        min_p: 0.05,
         repetition_penalty: 1.1,
         stop: ['\n', '###'],
         seed: '18446744073709551615',
@@ -83,6 +83,29 @@ describe('job parameters', () => {
       top_k: 'required',
       seed: expect.stringContaining('whole number'),
     });
+  });
+
+  it('takes max_tokens up to 4096, the limit of every host', () => {
+    const ok = buildTextJob(
+      textForm({ values: { ...defaultTextValues('text'), max_tokens: '4096' } }),
+    );
+    expect(ok.request?.params.max_tokens).toBe(4096);
+    const over = buildTextJob(
+      textForm({ values: { ...defaultTextValues('text'), max_tokens: '4097' } }),
+    );
+    expect(over.errors).toEqual({ max_tokens: 'from 1 to 4096' });
+  });
+
+  it('limits stop strings to 16 of at most 256 bytes', () => {
+    const sixteen = Array.from({ length: 16 }, (_, i) => `s${i}`).join('\n');
+    expect(buildTextJob(textForm({ stop: sixteen })).errors).toEqual({});
+    expect(buildTextJob(textForm({ stop: sixteen + '\nx' })).errors).toEqual({
+      stop: 'at most 16 stop strings',
+    });
+    expect(buildTextJob(textForm({ stop: 'é'.repeat(129) })).errors).toEqual({
+      stop: 'stop string 1 is longer than 256 bytes',
+    });
+    expect(buildTextJob(textForm({ stop: 'é'.repeat(128) })).errors).toEqual({});
   });
 
   it('checks seeds as uint64 without losing precision', () => {

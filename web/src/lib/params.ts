@@ -1,5 +1,6 @@
-// Generation parameters shown on the Generate page: their defaults (the service's, studio.md), their
-// bounds, a one-line explanation, and the job request built from what the user typed.
+// Generation parameters shown on the Generate page: their defaults and bounds (the request model
+// every host shares, service/request_model.h and docs/service.md: keep them equal), a one-line
+// explanation, and the job request built from what the user typed.
 import type { DataType, JobRequest } from '../api/types';
 
 export interface NumberParam {
@@ -28,7 +29,7 @@ export const TEXT_PARAMS: NumberParam[] = [
     key: 'max_tokens',
     label: 'Max tokens',
     min: 1,
-    max: 1024,
+    max: 4096,
     step: 1,
     integer: true,
     defaults: { text: 64, code: 128 },
@@ -71,7 +72,7 @@ export const TEXT_PARAMS: NumberParam[] = [
     max: 1,
     step: 0.01,
     integer: false,
-    defaults: { text: 0, code: 0 },
+    defaults: { text: 0.05, code: 0.05 },
     help: 'Drop tokens less likely than this share of the likeliest one (0: off).',
   },
   {
@@ -87,6 +88,17 @@ export const TEXT_PARAMS: NumberParam[] = [
 ];
 
 export const TABLE_ROWS = { min: 1, max: 1_000_000, default: 1000 };
+
+// Stop strings: at most maxCount, each at most maxBytes of UTF-8.
+export const STOP_LIMITS = { maxCount: 16, maxBytes: 256 };
+
+export function checkStopList(stop: string[]): string | null {
+  if (stop.length > STOP_LIMITS.maxCount) return `at most ${STOP_LIMITS.maxCount} stop strings`;
+  const encoder = new TextEncoder();
+  const long = stop.findIndex((s) => encoder.encode(s).length > STOP_LIMITS.maxBytes);
+  if (long >= 0) return `stop string ${long + 1} is longer than ${STOP_LIMITS.maxBytes} bytes`;
+  return null;
+}
 
 export type FieldErrors = Record<string, string>;
 
@@ -164,7 +176,9 @@ export function buildTextJob(form: TextForm): { request?: JobRequest; errors: Fi
     else params[p.key] = Number(raw);
   }
   const stop = parseStopList(form.stop);
-  if (stop.length) params.stop = stop;
+  const stopErr = checkStopList(stop);
+  if (stopErr) errors.stop = stopErr;
+  else if (stop.length) params.stop = stop;
   const seedErr = checkSeed(form.seed);
   if (seedErr) errors.seed = seedErr;
   else if (form.seed.trim()) params.seed = form.seed.trim();

@@ -103,7 +103,8 @@ export function TextFields({ idPrefix, state, onChange, errors }: Props) {
         <Field
           id={f('stop')}
           label="Stop strings"
-          help="One per line (\n for a newline): a sample ends where one appears."
+          help="One per line (\n for a newline): a sample ends where one appears. At most 16, each up to 256 bytes."
+          error={errors.stop}
         >
           {(d) => (
             <textarea
@@ -111,6 +112,7 @@ export function TextFields({ idPrefix, state, onChange, errors }: Props) {
               rows={2}
               value={state.stop}
               onChange={(e) => onChange({ stop: e.target.value })}
+              aria-invalid={!!errors.stop}
               aria-describedby={d}
             />
           )}
