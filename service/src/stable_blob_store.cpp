@@ -66,7 +66,13 @@ Result<std::string> StableBlobStore::read(std::string_view name, uint64_t offset
   if (it == blobs_.end()) return not_found(name);
   const BlobExtents& blob = it->second;
   if (offset >= blob.size()) return std::string();
-  std::string out(static_cast<size_t>(std::min(max_bytes, blob.size() - offset)), '\0');
+  uint64_t wanted = std::min(max_bytes, blob.size() - offset);
+  // A wasm32 heap cannot hold a read of 4 GiB or more; stable memory can hold such a blob.
+  if (wanted > SIZE_MAX) {
+    return Status::Error(StatusCode::kTooLarge, "blob '" + std::string(name) + "': a read of " +
+                                                    std::to_string(wanted) + " bytes at once");
+  }
+  std::string out(static_cast<size_t>(wanted), '\0');
   size_t at = 0;
   blob.visit(offset, out.size(), [&](uint64_t address, uint64_t bytes) {
     log_->read(address, {reinterpret_cast<uint8_t*>(out.data()) + at, static_cast<size_t>(bytes)});
