@@ -307,7 +307,11 @@ double Formula::eval(std::span<const double> slots) const {
         break;
       case Op::round_to:
         --sp;
-        st[sp - 1] = std::isnan(st[sp]) ? kNull : round_to_digits(st[sp - 1], int(st[sp]));
+        // Clamped while a double (round_to_digits keeps 15 at most): converting one outside int's
+        // range, such as round(x, 1e300), is undefined.
+        st[sp - 1] = std::isnan(st[sp])
+                         ? kNull
+                         : round_to_digits(st[sp - 1], int(std::clamp(st[sp], -15.0, 15.0)));
         break;
       case Op::floor:
         st[sp - 1] = std::floor(st[sp - 1]);

@@ -54,6 +54,11 @@ TEST(Formula, Functions) {
   EXPECT_EQ(eval("max(qty, price, 7)"), 7);
   // round(x, 2) gives the double nearest the decimal, so it prints as that decimal.
   EXPECT_EQ(round_to_digits(0.1 + 0.2, 2), 0.3);
+  // Digits beyond int's range (found by fuzz/formula_fuzz.cpp: converting them was undefined)
+  // round as the nearest supported count, 15 or -15.
+  EXPECT_EQ(eval("round(price, 1e300)"), 2.5);
+  EXPECT_EQ(eval("round(price, -1e300)"), 0);
+  EXPECT_TRUE(std::isnan(eval("round(price, 1 / 0)")));  // null digits: null
 }
 
 TEST(Formula, NullsAndDivisionByZeroGiveNull) {
