@@ -4,8 +4,7 @@
 
 #include "hyv/ic0/api.h"
 #include "hyv/service/stable_memory.h"
-#include "hyv/service/memory_blob_store.h"
-#include "hyv/service/memory_store.h"
+#include "hyv/service/stable_stores.h"
 
 namespace hyv::generator {
 namespace {
@@ -31,8 +30,7 @@ class IcStableMemory final : public service::StableMemory {
 };
 
 struct State {
-  service::MemoryStore store;
-  service::MemoryBlobStore blobs;
+  service::StableStores stores;
   std::unique_ptr<Generator> generator;
 };
 
@@ -44,8 +42,10 @@ State*& state() {
 }  // namespace
 
 Status state_open() {
-  auto* s = new State;
-  s->generator = std::make_unique<Generator>(s->store, s->blobs);
+  auto stores = service::open_stable_stores(std::make_shared<IcStableMemory>());
+  if (!stores.ok()) return stores.status().with_context("stable memory");
+  auto* s = new State{std::move(stores).value(), nullptr};
+  s->generator = std::make_unique<Generator>(*s->stores.store, *s->stores.blobs);
   state() = s;
   return Status::Ok();
 }
