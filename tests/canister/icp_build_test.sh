@@ -2,8 +2,9 @@
 # `icp build` (icp-cli, npm @icp-sdk/icp-cli-linux-x64; no network needed) builds the C++ canisters
 # from the shipped icp.yaml, and the artifacts it keeps are the modules `make canisters` made.
 # hyv_frontend uses DFINITY's asset-canister recipe, which icp-cli fetches when it loads the
-# project, so the build runs on a copy of the project whose icp.yaml lacks that one entry (the
-# other entries byte for byte, checked below).
+# project, so the build runs on a copy of icp.yaml without that one entry, in a scratch project
+# folder: the other entries as they are, with the CMake source folder made absolute (the build
+# folder already is, through HYV_BUILD), so the same build folder is used as by `make canisters`.
 # Usage (from the repo root): bash tests/canister/icp_build_test.sh path/to/hyv
 # The build folder is the one holding hyv (icp.yaml reads it from HYV_BUILD); the canisters are
 # normally built already (make test builds them first), so the build step only checks they are
@@ -16,11 +17,9 @@ export HYV_BUILD DO_NOT_TRACK=1  # no usage data sent (there is no network anywa
 HYV_BUILD="$(cd "$(dirname "$hyv")" && pwd)"
 project="$(mktemp -d)"
 trap 'rm -rf "$project"' EXIT
-for entry in * .clang-format; do
-  [ -e "$entry" ] && [ "$entry" != icp.yaml ] && ln -s "$PWD/$entry" "$project/$entry"
-done
 # Everything up to the frontend's entry (the last one).
-sed '/^  # The standard asset canister/,$d' icp.yaml > "$project/icp.yaml"
+sed -e '/^  # The standard asset canister/,$d' -e "s|cmake -S hosts/canister|cmake -S $PWD/hosts/canister|" \
+  icp.yaml > "$project/icp.yaml"
 grep -q 'name: hyv_frontend' icp.yaml || { echo "FAIL: icp.yaml declares no hyv_frontend" >&2; exit 1; }
 if grep -q 'hyv_frontend' "$project/icp.yaml"; then
   echo "FAIL: the offline copy of icp.yaml still has hyv_frontend" >&2
