@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The built hyv_ai_engine canister matches its interface and imports only the IC system API:
+# The built canisters (hyv_ai_engine, hyv_generator) match their interfaces and import only the IC
+# system API:
 # - `ic-wasm check-endpoints` against hosts/canister/hyv_ai_engine.did passes, and (negative
 #   control) fails for an interface missing a method, so the check has teeth;
 # - the embedded `candid:service` metadata is exactly that .did file;
@@ -11,36 +12,42 @@ set -euo pipefail
 
 hyv="${1:?usage: check_endpoints_test.sh path/to/hyv}"
 dir="$(dirname "$hyv")/canisters"
-wasm="$dir/hyv_ai_engine.wasm"
-raw="$dir/raw/hyv_ai_engine.wasm"  # the same module before ic-wasm embedded the interface
-did=hosts/canister/hyv_ai_engine.did
 ic_wasm=node_modules/@icp-sdk/ic-wasm-linux-x64/bin/ic-wasm
 export RUST_BACKTRACE=0
 
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# check NAME CONTROL_METHOD [EXPORT...]: one canister; the negative control drops CONTROL_METHOD
+# from its .did; EXPORTs are further IC entry points it has (canister_global_timer).
+check() {
+local name="$1" control="$2"
+shift 2
+local wasm="$dir/$name.wasm"
+local raw="$dir/raw/$name.wasm"  # the same module before ic-wasm embedded the interface
+local did="hosts/canister/$name.did"
 for f in "$wasm" "$raw"; do
   if [ ! -f "$f" ]; then
     echo "FAIL: $f is missing; build it with 'make canisters' (the test does not build it)" >&2
     exit 1
   fi
 done
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 
 # Exports that are not Candid methods: the IC's entry points, the reactor's _initialize and the
 # WASI shim's output buffer (hosts/wasm/wasi_shim.cpp), which the IC ignores.
 printf '%s\n' canister_init canister_pre_upgrade canister_post_upgrade _initialize hyv_output_ptr \
-  hyv_output_len > "$tmp/hidden.txt"
+  hyv_output_len "$@" > "$tmp/hidden.txt"
 
 "$ic_wasm" "$wasm" check-endpoints --candid "$did" --hidden "$tmp/hidden.txt"
 
 # With metadata embedded, ic-wasm checks against that, so the control uses the module without it.
-grep -v 'model_delete' "$did" > "$tmp/missing_method.did"
+grep -v "$control" "$did" > "$tmp/missing_method.did"
 if "$ic_wasm" "$raw" check-endpoints --candid "$tmp/missing_method.did" \
      --hidden "$tmp/hidden.txt" > "$tmp/control.log" 2>&1; then
-  echo "FAIL: check-endpoints accepted an interface without model_delete" >&2
+  echo "FAIL: check-endpoints accepted an interface without $control" >&2
   exit 1
 fi
-grep -q 'model_delete' "$tmp/control.log" || { cat "$tmp/control.log" >&2; exit 1; }
+grep -q "$control" "$tmp/control.log" || { cat "$tmp/control.log" >&2; exit 1; }
 "$ic_wasm" "$raw" check-endpoints --candid "$did" --hidden "$tmp/hidden.txt" > /dev/null
 
 "$ic_wasm" "$wasm" metadata candid:service > "$tmp/embedded.did"
@@ -68,4 +75,9 @@ if (imports.length === 0) {
 }
 console.log(`imports: ${imports.map((i) => i.name).join(', ')}`);
 JS
+echo "$name: ok"
+}
+
+check hyv_ai_engine model_delete
+check hyv_generator job_cancel canister_global_timer
 echo "check_endpoints: ok"
