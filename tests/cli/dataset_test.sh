@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `hyv dataset TYPE --params JSON -o DIR` runs one job of the request model with the studio's
 # GenerationRun: canonical JSONL per table, a manifest with every parameter and the seed, the same
-# bytes for any thread count and when run again from the manifest's params; bad params are an
+# bytes for any thread count and when run again from the manifest's params, and the same bytes
+# and manifest as the studio (`hyv serve`, POST /api/jobs) for the same params; bad params are an
 # error naming the field. (tests/canister/generator_test.mjs compares these bytes with the
-# generator canister's.)
+# generator canister's: one request, the same bytes in every host.)
 # Usage: bash tests/cli/dataset_test.sh path/to/hyv
 set -uo pipefail
 source "$(dirname "$0")/lib.sh" "$@"
@@ -34,6 +35,42 @@ schema='{"mode":"schema","rows":5,"seed":"3","schema":{"tables":[{"name":"t","co
 run_rc 0 "schema table" dataset table --params "$schema" -o "$TMP/t" --format csv
 [ "$(wc -l < "$TMP/t/t.jsonl")" -eq 5 ] || fail "5 rows"
 head -1 "$TMP/t/t.csv" | grep -q '^id,x' || fail "t.csv has the header: $(head -1 "$TMP/t/t.csv")"
+
+# The studio, on loopback, with the same params.
+"$HYV" serve --port 0 --data "$TMP/studio" > "$TMP/serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null; rm -rf "$TMP"' EXIT
+"$PY" - "$TMP" "$params" "$schema" <<'PY' || fail "the studio gives the CLI's bytes for the same params"
+import json, re, sys, time, urllib.request
+tmp, text_params, table_params = sys.argv[1:4]
+for _ in range(300):
+    m = re.search(r"http://127.0.0.1:(\d+)/", open(tmp + "/serve.log").read())
+    if m: break
+    time.sleep(0.1)
+base = "http://127.0.0.1:%s/api/v1" % m.group(1)
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    return urllib.request.urlopen(req, timeout=60).read()
+for kind, params, folder, table in [("text", text_params, "a", "samples"),
+                                    ("table", table_params, "t", "t")]:
+    job = json.loads(call("POST", "/jobs", {"type": kind, "params": json.loads(params)}))
+    for _ in range(600):
+        job = json.loads(call("GET", "/jobs/" + job["id"]))
+        if job["state"] not in ("queued", "running"): break
+        time.sleep(0.1)
+    assert job["state"] == "succeeded", job
+    ds = job["dataset_id"]
+    got = call("GET", "/datasets/%s/download?format=jsonl&table=%s" % (ds, table))
+    want = open("%s/%s/%s.jsonl" % (tmp, folder, table), "rb").read()
+    assert got == want, (kind, got[:200], want[:200])
+    studio = json.loads(call("GET", "/datasets/" + ds))["manifest"]
+    cli = json.load(open("%s/%s/manifest.json" % (tmp, folder)))
+    for field in ("params", "seed", "model", "size_bytes", "item_count", "quality", "tables"):
+        assert studio[field] == cli[field], (kind, field, studio[field], cli[field])
+PY
+kill $serve_pid 2>/dev/null
 
 expect_error "a bad field" 'params.temperature' -- dataset text --params '{"temperature":9}' \
   -o "$TMP/x"
