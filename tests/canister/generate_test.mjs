@@ -350,7 +350,7 @@ test('generate_query: a short generation in one query equals the CLI; it keeps n
   assert.ok(short.tokens.length >= 1 && short.tokens.length < 24, `${short.tokens.length} tokens`);
   assert.deepEqual([...short.tokens], expected.tokens.slice(0, short.tokens.length));
   err(query('generate_query', [request({ model: 'nope' })]), /model 'nope' is not loaded/);
-  err(query('generate_query', [request({ max_tokens: 0 })]), /max_tokens must be 1 to 4096/);
+  err(query('generate_query', [request({ max_tokens: 0 })]), /params\.max_tokens must be 1\.\.4096/);
   assert.match(host.query('generate_query', IDL.encode([IDL.Text], ['x']), alice).reject,
     /malformed Candid argument/);
 });
@@ -377,11 +377,11 @@ test('an empty prompt starts from <|endoftext|>, as in the studio and the genera
 
 test('bad parameters are Err', () => {
   err(call('generate_start', [request({ model: 'nope' })], alice), /model 'nope' is not loaded/);
-  err(call('generate_start', [request({ max_tokens: 0 })], alice), /max_tokens must be 1 to 4096/);
+  err(call('generate_start', [request({ max_tokens: 0 })], alice), /params\.max_tokens must be 1\.\.4096/);
   err(call('generate_start', [request({ max_tokens: 5000 })], alice), /max_tokens/);
   err(call('generate_start', [request({ temperature: -1 })], alice), /temperature/);
   err(call('generate_start', [request({ top_p: 2 })], alice), /top_p/);
-  err(call('generate_start', [request({ stop: [''] })], alice), /stop strings/);
+  err(call('generate_start', [request({ stop: [''] })], alice), /params\.stop\[0\]/);
   for (const method of ['generate_start', 'generate_continue', 'model_load']) {
     const r = host.update(method, IDL.encode([IDL.Text], ['x']), controller);
     assert.match(r.reject, /malformed Candid argument/, method);

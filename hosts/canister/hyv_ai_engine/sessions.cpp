@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "hyv/ic0/api.h"
+#include "hyv/service/request_model.h"
 #include "principal_lists.h"
 #include "saved_sessions.h"
 
@@ -68,17 +69,22 @@ Status revive(uint64_t id, const SavedSession& saved) {
   return Status::Ok();
 }
 
+// The request model's ranges (service/request_model.h), as every host checks them; the message
+// names the request field ("params.max_tokens must be 1..4096 (got 0)").
 Status check_params(const GenerateParams& p) {
-  if (p.max_tokens < 1 || p.max_tokens > kMaxGenerateTokens) {
-    return Status::Error("max_tokens must be 1 to " + std::to_string(kMaxGenerateTokens) +
-                         ", not " + std::to_string(p.max_tokens));
-  }
-  if (p.top_k > 1'000'000) return Status::Error("top_k must be at most 1000000 (0 = off)");
-  for (const std::string& s : p.stop) {
-    if (s.empty()) return Status::Error("stop strings must not be empty");
-  }
-  if (p.stop.size() > 16) return Status::Error("at most 16 stop strings");
-  return Status::Ok();
+  service::TextParams t;
+  t.model = p.model;
+  t.prompts = {p.prompt};
+  t.samples = 1;
+  t.max_tokens = static_cast<int>(std::min<uint32_t>(p.max_tokens, 1u << 30));
+  t.temperature = p.temperature;
+  t.top_k = static_cast<int>(std::min<uint32_t>(p.top_k, 1u << 30));
+  t.top_p = p.top_p;
+  t.min_p = p.min_p;
+  t.repetition_penalty = p.repetition_penalty;
+  t.stop = p.stop;
+  t.seed = p.seed;
+  return service::check_text_params(t);
 }
 
 engine::SamplingParams sampling_of(const GenerateParams& p) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hyv/engine/session.h"
+#include "hyv/service/request_model.h"
 #include "hyv/status.h"
 #include "loaded_models.h"
 
@@ -48,7 +49,8 @@ inline constexpr int kMaxSessionsPerCaller = 4;
 inline constexpr int kMaxSessionsPerGenerator = 64;
 inline constexpr int kMaxSessions = 256;
 inline constexpr uint64_t kSessionIdleNs = uint64_t{10} * 60 * 1'000'000'000;  // 10 minutes
-inline constexpr int kMaxGenerateTokens = 4096;
+// The request model's range (service/request_model.h).
+inline constexpr int kMaxGenerateTokens = static_cast<int>(service::fields::kMaxTokens.max);
 
 struct GenerateParams {
   std::string model;
