@@ -1,6 +1,9 @@
 // Schema-driven table runs: synth::TableGenerator writes every table of the schema as canonical
 // JSONL; the score step checks every row against the schema (synth/validity.h) and charts the
-// first table.
+// first table. generated_text columns are written with models the host's resolver lends, as for a
+// text job: "text" and "code" are the type's default model, any other name a model id.
+#include <algorithm>
+
 #include "hyv/service/blob_store.h"
 #include "hyv/service/table_charts.h"
 #include "hyv/service/validity_json.h"
@@ -13,6 +16,10 @@
 namespace hyv::service {
 namespace {
 
+// A step with generated_text columns makes at most this many rows: each is a model generation per
+// text cell, so a step stays short enough to report progress and to be cancelled.
+constexpr uint64_t kTextRowsPerStep = 16;
+
 class SchemaRun final : public RunBase {
  public:
   Status init(TableParams params, RunContext context);
@@ -20,6 +27,7 @@ class SchemaRun final : public RunBase {
 
  private:
   Status open_tables(const synth::Schema& schema);
+  Status lend_text_models(const synth::Schema& schema, synth::TextModels& out);
   Status generate(uint64_t rows);
   Status score();
   synth::ValidityReport validate() const;
@@ -27,12 +35,19 @@ class SchemaRun final : public RunBase {
   RunContext context_;
   std::vector<synth::CsvTable> captured_;  // every row of every table, for the validity check
   std::vector<std::unique_ptr<CapturingSink>> sinks_;
+  // Kept loaded while the generator (declared after, so destroyed first) points into them.
+  std::vector<std::shared_ptr<const engine::LoadedModel>> text_models_;
   std::unique_ptr<synth::TableGenerator> generator_;
   bool generated_ = false;
 };
 
 Status schema_error(const Status& s) {
   return Status::Error(StatusCode::kInvalidArgument, "params.schema: " + s.message());
+}
+
+Result<ResolvedModel> resolve_text_model(const ModelResolver& resolve, const std::string& name) {
+  ModelRequest asked = text_column_model(name);
+  return resolve(asked.type, asked.id);
 }
 
 Status SchemaRun::init(TableParams params, RunContext context) {
@@ -49,6 +64,7 @@ Status SchemaRun::init(TableParams params, RunContext context) {
   options.seed = params.seed;
   options.rows = static_cast<int64_t>(params.rows);
   options.max_total_rows = kMaxTableRows;  // every row is captured for the validity report
+  HYV_RETURN_IF_ERROR(lend_text_models(schema.value(), options.text_models));
   std::vector<synth::RowSink*> sinks;
   for (auto& s : sinks_) sinks.push_back(s.get());
   auto generator = synth::TableGenerator::create(std::move(schema).value(), options, sinks);
@@ -77,7 +93,26 @@ Status SchemaRun::open_tables(const synth::Schema& schema) {
   return Status::Ok();
 }
 
+Status SchemaRun::lend_text_models(const synth::Schema& schema, synth::TextModels& out) {
+  for (const synth::TableSpec& table : schema.tables) {
+    for (const synth::ColumnSpec& c : table.columns) {
+      if (c.type != synth::ColumnType::generated_text || out.find(c.text->model)) continue;
+      if (!context_.resolve_model) return Status::Error(StatusCode::kInternal, "no model resolver");
+      Result<ResolvedModel> m = resolve_text_model(context_.resolve_model, c.text->model);
+      if (!m.ok()) return m.status().with_context("params.schema: " + c.path + ".model");
+      if (!m.value().model)
+        return Status::Error(StatusCode::kInternal, "the resolver gave no model");
+      text_models_.push_back(m.value().model);
+      const engine::LoadedModel& loaded = *text_models_.back();
+      out.models.push_back({c.text->model, &loaded.model, &loaded.tokenizer});
+    }
+  }
+  out.runner = context_.runner;
+  return Status::Ok();
+}
+
 Status SchemaRun::generate(uint64_t rows) {
+  if (!text_models_.empty()) rows = std::min(rows, kTextRowsPerStep);
   HYV_RETURN_IF_ERROR(generator_->step(rows));
   progress_.items_done = generator_->rows_done();
   progress_.items_total = generator_->rows_total();
@@ -119,6 +154,7 @@ Status SchemaRun::score() {
   quality_report_ = std::move(full).value();
   captured_.clear();
   generator_.reset();
+  text_models_.clear();
   done_ = true;
   return Status::Ok();
 }
@@ -132,6 +168,12 @@ Result<RunProgress> SchemaRun::step(const RunBudget& budget) {
 }
 
 }  // namespace
+
+ModelRequest text_column_model(std::string_view name) {
+  if (name == "text") return {DataType::kText, ""};
+  if (name == "code") return {DataType::kCode, ""};
+  return {DataType::kText, std::string(name)};
+}
 
 Result<std::unique_ptr<GenerationRun>> create_schema_run(TableParams params, RunContext context) {
   auto run = std::make_unique<SchemaRun>();

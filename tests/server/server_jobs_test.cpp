@@ -93,6 +93,34 @@ TEST(ServerJobs, SchemaTableJobMakesEveryTable) {
   EXPECT_NE(expect_error(missing, 404, "not_found").find("orders"), std::string::npos);
 }
 
+// generated_text columns work through POST /api/jobs as in `hyv generate table`: "text" is the
+// studio's default text model.
+TEST(ServerJobs, SchemaTableJobFillsTextColumnsWithTheDefaultModel) {
+  TestStudio t;
+  auto c = t.client();
+  std::string ds = run_job(
+      c, R"({"type":"table","params":{"mode":"schema","rows":6,"seed":"3","schema":{"tables":[)"
+         R"({"name":"notes","columns":[{"name":"id","type":"id"},{"name":"note",)"
+         R"("type":"generated_text","model":"text","prompt":"Note:","max_tokens":5}]}]}}})");
+  ASSERT_FALSE(ds.empty());
+  std::vector<std::string> lines = lines_of(download(c, ds, "format=jsonl"));
+  ASSERT_EQ(lines.size(), 6u);
+  rapidjson::Document row;
+  row.Parse(lines[0].c_str());
+  ASSERT_TRUE(row.IsObject() && row["note"].IsString()) << lines[0];
+  EXPECT_GT(row["note"].GetStringLength(), 0u) << lines[0];
+  std::string m = expect_error(
+      post_json(c, "/jobs",
+                R"({"type":"table","params":{"mode":"schema","rows":1,"schema":{"tables":[)"
+                R"({"name":"n","columns":[{"name":"t","type":"generated_text","model":"nope",)"
+                R"("prompt":"x"}]}]}}})"),
+      400, "bad_request");
+  EXPECT_EQ(m,
+            "params.schema: tables[0].columns[0].model: no model 'nope' (GET /api/v1/models "
+            "lists them)")
+      << "refused at submission, like a text job's model";
+}
+
 TEST(ServerJobs, LearnedTableJobReportsQualityAgainstTheSample) {
   TestStudio t;
   auto c = t.client();

@@ -14,6 +14,8 @@
 
 #include "hyv/json_nesting.h"
 #include "hyv/service/generation_params.h"
+#include "hyv/service/generation_run.h"
+#include "hyv/synth/schema.h"
 #include "studio/bundled_models.h"
 #include "studio/job_runner.h"
 #include "studio/json_out.h"
@@ -299,6 +301,37 @@ Result<std::vector<JobRecord>> Studio::jobs_newest_first() const {
   return out;
 }
 
+Status Studio::check_model(DataType type, const std::string& id, const std::string& field) const {
+  if (id.empty()) {
+    auto d = models_.default_model(type);
+    if (!d.ok()) return d.status();
+    if (d.value()) return Status::Ok();
+    return Status::Error(StatusCode::kInvalidArgument,
+                         field + ": there is no default model for " +
+                             std::string(service::data_type_name(type)) +
+                             "; upload one or name one");
+  }
+  auto m = models_.get(id);
+  if (!m.ok()) return m.status();
+  if (m.value()) return Status::Ok();
+  return Status::Error(StatusCode::kInvalidArgument,
+                       field + ": no model '" + id + "' (GET /api/v1/models lists them)");
+}
+
+Status Studio::check_text_column_models(const service::TableParams& params) const {
+  if (params.mode != service::TableParams::Mode::kSchema) return Status::Ok();
+  auto schema = synth::parse_schema(params.schema_json);
+  if (!schema.ok()) return Status::Ok();  // the run reports the schema's first problem
+  for (const synth::TableSpec& table : schema.value().tables) {
+    for (const synth::ColumnSpec& c : table.columns) {
+      if (c.type != synth::ColumnType::generated_text) continue;
+      service::ModelRequest asked = service::text_column_model(c.text->model);
+      HYV_RETURN_IF_ERROR(check_model(asked.type, asked.id, "params.schema: " + c.path + ".model"));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<JobRecord> Studio::submit(const JobRequest& request) {
   HYV_RETURN_IF_ERROR(check_name_and_tags(request));
   JobMeta meta{request.name, request.tags, random_u64()};
@@ -307,27 +340,11 @@ Result<JobRecord> Studio::submit(const JobRequest& request) {
   if (request.type == DataType::kTable) {
     auto p = service::parse_table_params(request.params_json, meta.fallback_seed);
     if (!p.ok()) return with_code(p.status(), StatusCode::kInvalidArgument);
+    HYV_RETURN_IF_ERROR(check_text_column_models(p.value()));
   } else {
     auto p = service::parse_text_params(request.type, request.params_json, meta.fallback_seed);
     if (!p.ok()) return with_code(p.status(), StatusCode::kInvalidArgument);
-    std::string model = p.value().model;
-    if (model.empty()) {
-      auto d = models_.default_model(request.type);
-      if (!d.ok()) return d.status();
-      if (!d.value()) {
-        return Status::Error(StatusCode::kInvalidArgument,
-                             "params.model: there is no default model for " +
-                                 std::string(service::data_type_name(request.type)) +
-                                 "; upload one or name one");
-      }
-    } else {
-      auto m = models_.get(model);
-      if (!m.ok()) return m.status();
-      if (!m.value()) {
-        return Status::Error(StatusCode::kInvalidArgument, "params.model: no model '" + model +
-                                                               "' (GET /api/v1/models lists them)");
-      }
-    }
+    HYV_RETURN_IF_ERROR(check_model(request.type, p.value().model, "params.model"));
   }
   JobRecord record;
   {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "hyv/service/dataset_catalog.h"
+#include "hyv/service/generation_params.h"
 #include "hyv/service/job_queue.h"
 #include "hyv/service/model_registry.h"
 #include "studio/event_hub.h"
@@ -114,6 +115,11 @@ class Studio {
   static int64_t now_ms();
 
  private:
+  // The model a job names exists (empty: the type has a default), so a typo is refused at submit
+  // instead of failing the job; `field` is where the request named it.
+  Status check_model(service::DataType type, const std::string& id, const std::string& field) const;
+  // The same for each generated_text column of a schema table job.
+  Status check_text_column_models(const service::TableParams& params) const;
   Studio(const StudioOptions& options, std::unique_ptr<SqliteStore> store);
   Status recover();
   Status register_bundled();

@@ -8,7 +8,7 @@
 //                                                   // tmp/ blob the host commits when done
 //   ctx.runner = &pool;  ctx.fallback_seed = random_u64();
 //   auto run = GenerationRun::create(DataType::kText, params_json, std::move(ctx));
-//   if (!run.ok()) -> 400 with run.status().message() ("params.top_p: must be in [0, 1] ...")
+//   if (!run.ok()) -> 400 with run.status().message() ("params.top_p must be 0..1 (got 2)")
 //   while (!run.value()->done()) {
 //     auto p = run.value()->step(RunBudget{.units = 16});  // 16 tokens, or rows for tables
 //     publish(p.value());                                   // progress + new text per sample
@@ -33,7 +33,10 @@
 //
 // Models for text/code come from the host through resolve_model (the model must outlive the run);
 // tables record a pseudo model: "schema" with the SHA-256 of the canonical schema JSON, or
-// "gaussian-copula" with the SHA-256 of the sample CSV.
+// "gaussian-copula" with the SHA-256 of the sample CSV. A schema's generated_text columns get their
+// models from resolve_model too: "text" and "code" are the type's default model (id ""), any other
+// name a model id; such a run makes at most 16 rows per step whatever the budget (each text cell is
+// a model generation). The manifest does not yet record which models those were.
 //
 // Remote samples (RunContext::remote_samples, the generator canister): a text/code run whose
 // samples an engine elsewhere generates. The run plans sample i (sample_request: the prompt and
@@ -80,6 +83,14 @@ struct ResolvedModel {
 
 // id empty: the default model of the type. Errors: kNotFound for an unknown id.
 using ModelResolver = std::function<Result<ResolvedModel>(DataType type, std::string_view id)>;
+// What resolve_model is asked for a schema's generated_text column naming `name`: "text" and "code"
+// are that type's default model (id ""), any other name a text model's id.
+struct ModelRequest {
+  DataType type = DataType::kText;
+  std::string id;
+};
+ModelRequest text_column_model(std::string_view name);
+
 // Called once per output table, in table order, before any of its bytes: from create() for
 // text, code and schema runs, from the first step() (once the fit has fixed the columns) for a
 // learned run. The sink receives the table's canonical JSONL bytes in order (in chunks of up to
