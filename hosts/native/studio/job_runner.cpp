@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -141,18 +142,34 @@ void JobRunner::loop() {
   }
 }
 
+void JobRunner::record_failure(const JobRecord& record, const Status& why) {
+  auto j = studio_.queue().fail(record.job.id, why.message(), Studio::now_ms());
+  if (j.ok()) {
+    studio_.publish_job({j.value(), record.meta});
+    return;
+  }
+  // Refused because the job was cancelled meanwhile is fine; a store that refused the write (a
+  // full disk, say) leaves the job shown as running until the next start marks it interrupted,
+  // so the operator at least learns why here.
+  auto now = studio_.queue().get(record.job.id);
+  if (!now.ok() || (now.value() && now.value()->state == service::JobState::kRunning)) {
+    std::fprintf(stderr,
+                 "hyv serve: job %s failed (%s) and the failure could not be recorded: %s\n",
+                 record.job.id.c_str(), why.message().c_str(), j.status().message().c_str());
+  }
+}
+
 void JobRunner::run(const JobRecord& record) {
   const service::Job& job = record.job;
   const std::string& id = job.id;
   TempFiles temp{studio_.blobs(), "tmp/" + id + "-" + std::to_string(job.attempts), {}};
 
-  auto finish_with = [&](const std::function<Result<service::Job>()>& change) {
-    std::lock_guard lock(studio_.write_mutex());
-    auto j = change();
-    if (j.ok()) studio_.publish_job({j.value(), record.meta});
-  };
+  // The temp files go before the failure is recorded: when the disk is full, they hold the space
+  // SQLite needs to record it, and the job would stay "running" with no worker on it.
   auto fail = [&](const Status& why) {
-    finish_with([&] { return studio_.queue().fail(id, why.message(), Studio::now_ms()); });
+    temp.clear();
+    std::lock_guard lock(studio_.write_mutex());
+    record_failure(record, why);
   };
 
   service::RunContext ctx;
@@ -250,8 +267,8 @@ void JobRunner::run(const JobRecord& record) {
   Status st = commit_all();
   if (!st.ok()) {
     (void)service::remove_blobs_under(studio_.blobs(), "datasets/" + dataset_id + "/");
-    auto j = studio_.queue().fail(id, st.message(), Studio::now_ms());
-    if (j.ok()) studio_.publish_job({j.value(), record.meta});
+    temp.clear();
+    record_failure(record, st);
     return;
   }
   temp.clear();  // before the job is seen to succeed, so nothing of it is left behind then

@@ -41,6 +41,8 @@ class JobRunner {
   // Starts the oldest queued job, if any (under the studio's write mutex).
   std::optional<JobRecord> take_next();
   void run(const JobRecord& record);
+  // Records that the running job failed; the caller holds the studio's write mutex.
+  void record_failure(const JobRecord& record, const Status& why);
   bool should_stop(const std::string& id);
 
   Studio& studio_;

@@ -97,11 +97,14 @@ Status SqliteStore::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) == SQLITE_OK) return Status::Ok();
   std::string why = msg ? msg : "unknown error";
   sqlite3_free(msg);
-  return Status::Error(std::string(sql) + ": " + why);
+  return Status::Error(StatusCode::kInternal, "database error at " + std::string(sql) + ": " + why);
 }
 
 Status SqliteStore::error(const std::string& what) const {
-  return Status::Error("database error " + what + ": " + sqlite3_errmsg(db_));
+  // kInternal: a failed statement (a full disk, an I/O error) is the server's trouble, never the
+  // request's; callers that map unknown errors to 400 must not blame the client for it.
+  return Status::Error(StatusCode::kInternal,
+                       "database error " + what + ": " + sqlite3_errmsg(db_));
 }
 
 Result<std::optional<std::string>> SqliteStore::get(std::string_view key) const {
