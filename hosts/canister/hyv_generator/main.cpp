@@ -7,9 +7,9 @@
 #include "dataset_pages.h"
 #include "engine_calls.h"
 #include "hyv/candid/principal.h"
-#include "hyv/service/ranking.h"
 #include "hyv/ic0/api.h"
 #include "hyv/ic0/call.h"
+#include "hyv/service/ranking.h"
 #include "interface.h"
 #include "state.h"
 
@@ -357,7 +357,7 @@ extern "C" HYV_CANISTER_QUERY(metrics) void metrics() {
        id_of("jobs_cancelled"), id_of("jobs_interrupted"), id_of("tokens_made"), id_of("rows_made"),
        id_of("datasets"), id_of("engines")},
       {Value::nat(hyv::candid::BigInt::from_u64(ic0::cycle_balance())),
-       n(__builtin_wasm_memory_size(0) * 65536ull), n(ic0::stable_size_bytes()), n(k.queued),
+       n(__builtin_wasm_memory_size(0) * 65536ull), n(gen::stable_used_bytes()), n(k.queued),
        n(k.running), n(k.succeeded), n(k.failed), n(k.cancelled), n(k.interrupted),
        n(k.tokens_made), n(k.rows_made), n(k.datasets), Value::vec(std::move(items))});
   reply_one(types, types.metrics, std::move(v));

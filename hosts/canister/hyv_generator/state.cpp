@@ -50,6 +50,10 @@ Status state_open() {
   return Status::Ok();
 }
 
+uint64_t stable_used_bytes() {
+  return state() == nullptr ? 0 : IcStableMemory::kBase + state()->stores.log->end();
+}
+
 Generator& generator() {
   if (state() == nullptr) ic0::trap("the generator's state is not open");
   return *state()->generator;

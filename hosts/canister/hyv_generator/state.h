@@ -10,5 +10,8 @@ namespace hyv::generator {
 
 // Formats empty stable memory, or opens what an earlier version left (refusing another layout).
 Status state_open();
+// Stable memory in use: the free pages below the log and the log up to its end (the memory
+// itself grows in 64 KiB pages).
+uint64_t stable_used_bytes();
 
 }  // namespace hyv::generator
