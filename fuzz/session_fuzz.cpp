@@ -34,16 +34,33 @@ const hyv::engine::LoadedModel& tiny_model() {
   return model;
 }
 
-}  // namespace
+// The input with its framing made consistent (the total size at bytes 12-19 and the FNV-1a
+// checksum in the last 8 bytes, session_codec.cpp), so mutations reach the decoder behind them
+// instead of stopping at the checksum.
+std::vector<uint8_t> with_valid_framing(const uint8_t* data, size_t size) {
+  std::vector<uint8_t> s(data, data + size);
+  if (s.size() < 28) return s;
+  for (int i = 0; i < 8; ++i) s[12 + i] = uint8_t(uint64_t(s.size()) >> (8 * i));
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i + 8 < s.size(); ++i) h = (h ^ s[i]) * 0x100000001b3ULL;
+  for (int i = 0; i < 8; ++i) s[s.size() - 8 + i] = uint8_t(h >> (8 * i));
+  return s;
+}
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+void restore(const std::vector<uint8_t>& state) {
   const auto& m = tiny_model();
-  auto session =
-      hyv::engine::GenerationSession::restore(m.model, m.tokenizer, hyv::Bytes(data, size));
-  if (!session.ok()) return 0;
+  auto session = hyv::engine::GenerationSession::restore(m.model, m.tokenizer, state);
+  if (!session.ok()) return;
   std::vector<uint8_t> saved = session.value().serialize();
   auto again = hyv::engine::GenerationSession::restore(m.model, m.tokenizer, saved);
   if (!again.ok() || again.value().serialize() != saved) std::abort();
   (void)session.value().step(hyv::engine::StepBudget::tokens(2), nullptr);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  restore(std::vector<uint8_t>(data, data + size));
+  restore(with_valid_framing(data, size));
   return 0;
 }

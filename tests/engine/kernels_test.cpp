@@ -23,6 +23,11 @@ TEST(Kernels, ExpIsWithinTwoUlpOfTheTrueValue) {
   EXPECT_EQ(exp_f32(0.0f), 1.0f);
   EXPECT_EQ(exp_f32(-100.0f), 0.0f);
   EXPECT_EQ(exp_f32(100.0f), INFINITY);
+  EXPECT_EQ(exp_f32(INFINITY), INFINITY);
+  EXPECT_EQ(exp_f32(-INFINITY), 0.0f);
+  // A NaN (from a corrupt session's KV cache, found by fuzz/session_fuzz.cpp) stays NaN, instead
+  // of an undefined float-to-int conversion.
+  EXPECT_TRUE(std::isnan(exp_f32(NAN)));
   double worst = 0.0;
   for (float x = -87.0f; x <= 88.0f; x += 0.00123f) {
     const double exact = std::exp(static_cast<double>(x));

@@ -98,11 +98,12 @@ void gelu_erf(float* x, size_t n);
 // Eight lanes of multiply-then-add, summed in a fixed tree: bit-identical on every path.
 float dot(const float* a, const float* b, int n);
 
-// e^x for x <= 88 (above: +inf; below -87.3: 0), within 2 ulp. Our own rather than libm's, so
-// softmax and GELU give the same bits natively and in wasm: only +, -, *, one rounding to an
-// integer and bit operations, all exactly specified by IEEE 754. Inline so loops vectorise.
+// e^x for x <= 88 (above: +inf; below -87.3: 0; NaN: NaN), within 2 ulp. Our own rather than
+// libm's, so softmax and GELU give the same bits natively and in wasm: only +, -, *, one rounding
+// to an integer and bit operations, all exactly specified by IEEE 754. Inline so loops vectorise.
 inline float exp_f32(float x) {
-  if (x > 88.0f) return INFINITY;
+  // Written so NaN takes this branch too: converting it to an integer below is undefined.
+  if (!(x <= 88.0f)) return x + INFINITY;
   if (x < -87.3f) return 0.0f;
   // x = n ln2 + r with |r| <= ln2 / 2; ln2 in two parts (Cody-Waite) so n * hi is exact.
   const float n = std::nearbyint(x * 1.44269504088896341f);
