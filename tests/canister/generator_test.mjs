@@ -232,7 +232,7 @@ test('a table job runs in the generator and is the CLI\'s bytes', () => {
 });
 
 test('an engine that traps mid-job: the sample moves to another engine, same bytes', () => {
-  net.trapNext('e1', { method: 'generate_start', times: 5 });
+  net.trapNext('e1', { method: 'generate_start', times: 2 });
   net.trapNext('e2', { method: 'generate_start', times: 1 });
   const { job } = expectSameAsCli(ok(submit('text', TEXT)), 'text', TEXT);
   assert.equal(job.state, 'succeeded');
@@ -248,6 +248,12 @@ test('a stopped engine and a late, reordered reply change nothing', () => {
   net.reverseResponses();
   expectSameAsCli(id, 'text', TEXT);
   net.start('e3');
+});
+
+test('a trap in the generator\'s reply callback: the cleanup frees the sample, same bytes', () => {
+  for (const c of net.canisters.values()) c.faults.length = 0; // none left from the tests above
+  net.trapNext('g', { kind: 'reply', times: 1 });
+  expectSameAsCli(ok(submit('text', TEXT)), 'text', TEXT);
 });
 
 test('upgrading the generator and an engine mid-job: the job completes with identical bytes', () => {

@@ -29,6 +29,12 @@ void generate_rejected(uint32_t call) {
   ic0::set_global_timer(ic0::time_ns() + 1);
 }
 
+// Both callbacks roll back when they trap; the cleanup then frees the sample for the next tick.
+void generate_cleanup(uint32_t call) {
+  generator().on_callback_trapped(call, now_ms());
+  ic0::set_global_timer(ic0::time_ns() + 1);
+}
+
 // The engines asked for their models, by the call's env (heap only: an answer that comes back
 // after an upgrade finds nothing and is dropped; engine_refresh asks again).
 std::map<uint32_t, std::vector<uint8_t>>& refreshes() {
@@ -68,6 +74,8 @@ Status send_generate_call(uint64_t call, const std::vector<uint8_t>& engine,
   r.reply_env = static_cast<uint32_t>(call);
   r.on_reject = generate_rejected;
   r.reject_env = static_cast<uint32_t>(call);
+  r.on_cleanup = generate_cleanup;
+  r.cleanup_env = static_cast<uint32_t>(call);
   return ic0::call(r);
 }
 

@@ -447,8 +447,12 @@ void Generator::send_next_call(const std::string& id, int64_t now_ms) {
 }
 
 void Generator::sample_failed(const std::string& id, const std::string& why, int64_t now_ms) {
+  if (restart_sample(id, why, now_ms)) send_next_call(id, now_ms);
+}
+
+bool Generator::restart_sample(const std::string& id, const std::string& why, int64_t now_ms) {
   auto it = runs_.find(id);
-  if (it == runs_.end()) return;
+  if (it == runs_.end()) return false;
   Run& r = *it->second;
   (void)pool_.record_outcome(r.engine, why);
   r.failed_engines.push_back(r.engine);
@@ -459,12 +463,13 @@ void Generator::sample_failed(const std::string& id, const std::string& why, int
   r.in_flight = false;
   ++r.seq;
   if (r.failed_engines.size() >= kMaxSampleAttempts) {
-    return fail(id,
-                "sample " + std::to_string(r.sample) + " failed on " +
-                    std::to_string(r.failed_engines.size()) + " engines; the last said: " + why,
-                now_ms);
+    fail(id,
+         "sample " + std::to_string(r.sample) + " failed on " +
+             std::to_string(r.failed_engines.size()) + " engines; the last said: " + why,
+         now_ms);
+    return false;
   }
-  send_next_call(id, now_ms);
+  return true;
 }
 
 void Generator::on_generate_reply(uint64_t call, std::span<const uint8_t> reply, int64_t now_ms) {
@@ -512,6 +517,17 @@ void Generator::on_call_failed(uint64_t call, const std::string& why, int64_t no
   auto it = runs_.find(c.job);
   if (it == runs_.end() || it->second->seq != c.seq) return;
   sample_failed(c.job, why, now_ms);
+}
+
+void Generator::on_callback_trapped(uint64_t call, int64_t now_ms) {
+  auto pending = calls_.find(call);
+  if (pending == calls_.end()) return;
+  PendingCall c = std::move(pending->second);
+  calls_.erase(pending);
+  pool_.call_ended(c.engine);
+  auto it = runs_.find(c.job);
+  if (it == runs_.end() || it->second->seq != c.seq) return;
+  (void)restart_sample(c.job, "the generator's callback for the engine's answer trapped", now_ms);
 }
 
 Status Generator::finalize(const std::string& id, int64_t now_ms) {

@@ -124,12 +124,17 @@ class Generator {
   // Call outcomes (engine_calls.cpp delivers them).
   void on_generate_reply(uint64_t call, std::span<const uint8_t> reply, int64_t now_ms);
   void on_call_failed(uint64_t call, const std::string& why, int64_t now_ms);
+  // The cleanup after a reply or reject callback that trapped (rolled back): the sample starts
+  // again on the next tick. Makes no call (the IC allows none in a cleanup).
+  void on_callback_trapped(uint64_t call, int64_t now_ms);
 
  private:
   struct Run;
   Status start(const service::Job& job, int64_t now_ms);
   void send_next_call(const std::string& id, int64_t now_ms);
   void sample_failed(const std::string& id, const std::string& why, int64_t now_ms);
+  // Counts the failure and readies the sample to start again; false when the job failed.
+  bool restart_sample(const std::string& id, const std::string& why, int64_t now_ms);
   Status finalize(const std::string& id, int64_t now_ms);
   void fail(const std::string& id, const std::string& why, int64_t now_ms);
   void drop_run(const std::string& id);
