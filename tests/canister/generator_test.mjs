@@ -176,8 +176,8 @@ function cli(type, params, format = 'jsonl') {
     const out = mkdtempSync(`${tmpdir()}/hyv-gen-`);
     execFileSync(hyvPath, ['dataset', type, '--params', params, '-o', out, '--format', format],
       { stdio: ['ignore', 'ignore', 'pipe'] });
-    const file = readFileSync(`${out}/${type === 'table' ? 't' : 'samples'}.${format}`);
     const manifest = JSON.parse(readFileSync(`${out}/manifest.json`, 'utf8'));
+    const file = readFileSync(`${out}/${manifest.tables[0].name}.${format}`);
     rmSync(out, { recursive: true });
     cliCache.set(key, { bytes: file, manifest });
   }
@@ -229,6 +229,14 @@ test('a text job through three engines is the CLI\'s bytes, and its live text ad
 
 test('a table job runs in the generator and is the CLI\'s bytes', () => {
   expectSameAsCli(ok(submit('table', TABLE)), 'table', TABLE);
+});
+
+test('a table learned from a sample CSV runs in the generator and is the CLI\'s bytes', () => {
+  const rows = ['age,income,city'];
+  for (let i = 0; i < 60; i++) rows.push(`${20 + (i * 7) % 50},${1000 + (i * 137) % 900},${['Oslo', 'Lima', 'Pune'][i % 3]}`);
+  const learned = JSON.stringify({ mode: 'learned', sample_csv: rows.join('\n') + '\n', rows: 30,
+                                   seed: '2' });
+  expectSameAsCli(ok(submit('table', learned)), 'table', learned);
 });
 
 test('an engine that traps mid-job: the sample moves to another engine, same bytes', () => {
