@@ -70,6 +70,8 @@ const G = {
   engine_add: [[IDL.Principal], Unit],
   engine_remove: [[IDL.Principal], Unit],
   engine_refresh: [[IDL.Principal], Unit],
+  engine_load: [[IDL.Record({ engine: IDL.Principal, model: IDL.Text, quantize: IDL.Opt(IDL.Text) })],
+                Unit],
   model_register: [[IDL.Record({ name: IDL.Text, data_type: IDL.Text, sha256: IDL.Text,
                                  is_default: IDL.Bool })], Unit],
   engines_list: [[], IDL.Vec(Engine)],
@@ -277,6 +279,16 @@ test('upgrading the generator and an engine mid-job: the job completes with iden
   assert.ok(gquery('datasets_list', [{ data_type: [], model: [], tag: [], min_quality: [],
                                         offset: 0n, limit: 100n }]).total >= 4n,
     'the datasets made before the upgrade are all still there');
+  // The upgraded engine's heap is empty: the generator's admin flow loads its model again.
+  const e2 = Principal.fromUint8Array(net.id('e2'));
+  const loadedOn = () => gquery('engines_list', []).find((e) => e.engine.toText() === e2.toText());
+  err(gcall('engine_load', [{ engine: e2, model: 'text-small', quantize: [] }], alice),
+    /only controllers/);
+  ok(gcall('engine_refresh', [e2]));
+  assert.deepEqual(loadedOn().models, [], 'after its upgrade the engine has nothing loaded');
+  ok(gcall('engine_load', [{ engine: e2, model: 'text-small', quantize: [] }]));
+  net.run();
+  assert.deepEqual(loadedOn().models.map((m) => m.name), ['text-small']);
 });
 
 test('regenerate gives the same bytes; ratings are one per principal and order the library', () => {

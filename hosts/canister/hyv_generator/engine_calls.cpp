@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "engine_types.h"
+#include "hyv/candid/encode.h"
 #include "hyv/ic0/api.h"
 #include "hyv/ic0/call.h"
 #include "jobs.h"
@@ -61,7 +63,70 @@ void models_rejected(uint32_t env) {
   refreshes().erase(it);
 }
 
+// Loads in progress, by the call's env (heap only, like refreshes).
+struct Load {
+  std::vector<uint8_t> engine;
+  std::string model, quantize;
+};
+std::map<uint32_t, Load>& loads() {
+  static auto* m = new std::map<uint32_t, Load>;
+  return *m;
+}
+
+void load_replied(uint32_t env);
+void load_rejected(uint32_t env);
+
+Status send_load(Load load) {
+  EngineTypes types;
+  candid::Value arg = candid::Value::record(
+      {candid::field_hash("name"), candid::field_hash("quantize")},
+      {candid::Value::text_(load.model),
+       load.quantize.empty() ? candid::Value::none()
+                             : candid::Value::some(candid::Value::text_(load.quantize))});
+  candid::TypeRef t[] = {types.model_load_arg};
+  candid::Value v[] = {std::move(arg)};
+  auto bytes = candid::encode_args(types.t, t, v);
+  if (!bytes.ok()) return bytes.status();
+  const uint32_t env = g_next_refresh++;
+  ic0::CallRequest r;
+  r.callee = load.engine;
+  r.method = "model_load";
+  r.arg = bytes.value();
+  r.timeout_seconds = kEngineCallTimeoutSeconds;
+  r.on_reply = load_replied;
+  r.reply_env = env;
+  r.on_reject = load_rejected;
+  r.reject_env = env;
+  HYV_RETURN_IF_ERROR(ic0::call(r));
+  loads()[env] = std::move(load);
+  return Status::Ok();
+}
+
+void load_replied(uint32_t env) {
+  auto it = loads().find(env);
+  if (it == loads().end()) return;
+  Load load = std::move(it->second);
+  loads().erase(it);
+  auto state = decode_model_load_reply(ic0::arg_data());
+  Status s = !state.ok() ? generator().pool().record_outcome(load.engine, state.status().message())
+             : state.value() ? send_models_loaded(load.engine)  // loaded
+                             : send_load(std::move(load));      // pending: call again
+  if (!s.ok()) ic0::debug_print("model load: " + s.message());
+}
+
+void load_rejected(uint32_t env) {
+  auto it = loads().find(env);
+  if (it == loads().end()) return;
+  (void)generator().pool().record_outcome(it->second.engine, "model_load: " + reject_text());
+  loads().erase(it);
+}
+
 }  // namespace
+
+Status send_model_load(const std::vector<uint8_t>& engine, const std::string& model,
+                       const std::string& quantize) {
+  return send_load(Load{engine, model, quantize});
+}
 
 Status send_generate_call(uint64_t call, const std::vector<uint8_t>& engine,
                           const std::string& method, const std::vector<uint8_t>& arg) {

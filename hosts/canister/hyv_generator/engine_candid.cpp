@@ -81,4 +81,16 @@ Result<std::vector<EngineModel>> decode_models_loaded(std::span<const uint8_t> b
   return out;
 }
 
+Result<bool> decode_model_load_reply(std::span<const uint8_t> bytes) {
+  EngineTypes types;
+  candid::TypeRef expected[] = {types.result_load};
+  auto values = candid::decode_args(bytes, types.t, expected);
+  if (!values.ok()) return values.status().with_context("the engine's model_load reply");
+  const Value& result = values.value()[0];
+  if (result.ids[0] == id_of("Err")) {
+    return Status::Error("model_load: the engine said: " + result.items[0].text);
+  }
+  return result.ids[0] == id_of("Ok");
+}
+
 }  // namespace hyv::generator

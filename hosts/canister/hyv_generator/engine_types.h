@@ -33,6 +33,13 @@ struct EngineTypes {
                                            candid::field("sha256", prim(candid::Op::Text)),
                                            candid::field("weights", prim(candid::Op::Text))});
   candid::TypeRef loaded_models = t.vec(loaded_model);
+  candid::TypeRef model_load_arg =
+      t.record({candid::field("name", prim(candid::Op::Text)),
+                candid::field("quantize", t.opt(prim(candid::Op::Text)))});
+  // Ok and Pending are told apart by their tag; their records are not read.
+  candid::TypeRef result_load = t.variant({candid::field("Ok", prim(candid::Op::Reserved)),
+                                           candid::field("Pending", prim(candid::Op::Reserved)),
+                                           candid::field("Err", prim(candid::Op::Text))});
 };
 
 }  // namespace hyv::generator

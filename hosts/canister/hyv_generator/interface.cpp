@@ -54,6 +54,8 @@ Types::Types() {
   catalog_model = t.record({field("name", text), field("data_type", text), field("sha256", text),
                             field("is_default", prim(Op::Bool))});
   catalog_models = t.vec(catalog_model);
+  engine_load = t.record(
+      {field("engine", prim(Op::Principal)), field("model", text), field("quantize", t.opt(text))});
   metrics = t.record(
       {field("cycles", prim(Op::Nat)), field("heap_bytes", nat64), field("stable_bytes", nat64),
        field("jobs_queued", nat64), field("jobs_running", nat64), field("jobs_succeeded", nat64),

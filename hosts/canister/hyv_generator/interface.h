@@ -33,6 +33,7 @@ struct Types {
   candid::TypeRef engine;
   candid::TypeRef engines;
   candid::TypeRef catalog_model;
+  candid::TypeRef engine_load;
   candid::TypeRef catalog_models;
   candid::TypeRef metrics;
   candid::TypeRef text_result;

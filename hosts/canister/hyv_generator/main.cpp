@@ -299,6 +299,23 @@ extern "C" HYV_CANISTER_UPDATE(engine_refresh) void engine_refresh() {
   engine_change(2);
 }
 
+// Controllers only: an engine of the pool loads a model it holds (after an upgrade emptied its
+// heap, say); the pool learns the result through models_loaded.
+extern "C" HYV_CANISTER_UPDATE(engine_load) void engine_load() {
+  Types types;
+  TypeRef expected[] = {types.engine_load};
+  ic0::Args args = ic0::decode_args(types.t, expected);
+  if (!args.ok) return;
+  hyv::Status s = check_controller();
+  const Value& a = args.values[0];
+  const Value* quantize = gen::opt_field(a, "quantize");
+  if (s.ok()) {
+    s = gen::send_model_load(a.field(id_of("engine"))->principal, a.field(id_of("model"))->text,
+                             quantize ? quantize->text : "");
+  }
+  reply_one(types, types.unit_result, unit_or_err(s));
+}
+
 extern "C" HYV_CANISTER_UPDATE(model_register) void model_register() {
   Types types;
   TypeRef expected[] = {types.catalog_model};
