@@ -218,5 +218,36 @@ TEST(ServerUploads, ModelsInUseBundledOrDefaultAreKept) {
   EXPECT_FALSE(fs::exists(t.dir() / "data/models/tiny"));
 }
 
+// A finish cut off (kill -9) after it moved some files to models/<id>/ and before it recorded the
+// model: the next start moves them back instead of sweeping them as orphans, so the upload is
+// whole again and finishes (tests/server/kill9_test.sh finds this state by killing at random).
+TEST(ServerUploads, AFinishCutOffBeforeItsRecordIsUndoneAtRestart) {
+  TestStudio t;
+  auto files = tiny_files();
+  std::string id;
+  {
+    auto c = t.client();
+    id = upload_all(c, upload_request("cut", files), files, 1 << 20);
+  }
+  fs::path data = t.dir() / "data";
+  fs::create_directories(data / "models/cut");
+  for (const char* moved : {"config.json", "model.safetensors"}) {
+    fs::rename(data / "uploads" / id / moved, data / "models/cut" / moved);
+  }
+  fs::create_directories(data / "models/empty-left-by-a-cut-commit");
+  t.restart();
+  EXPECT_FALSE(fs::exists(data / "models/cut"));
+  EXPECT_FALSE(fs::exists(data / "models/empty-left-by-a-cut-commit"));
+  for (const auto& [name, bytes] : files) {
+    EXPECT_EQ(read_file_bytes((data / "uploads" / id / name).string()), bytes) << name;
+  }
+  auto c = t.client();
+  auto model = expect_json(post_json(c, "/uploads/" + id + "/finish", ""), 201);
+  EXPECT_EQ(std::string(model["id"].GetString()), "cut");
+  for (const auto& [name, bytes] : files) {
+    EXPECT_EQ(read_file_bytes((data / "models/cut" / name).string()), bytes) << name;
+  }
+}
+
 }  // namespace
 }  // namespace hyv::studio::testing

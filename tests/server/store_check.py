@@ -39,6 +39,18 @@ def read_kv(data):
     return integrity, rows
 
 
+def leftovers(data, records=None):
+    """What a cut-off server leaves that the next start must clear: temp files, and dataset or
+    model folders that no record owns."""
+    if records is None:
+        records = {key: None for key, _ in read_kv(data)[1]}
+    out = [f"tmp/{name} is left" for name in os.listdir(os.path.join(data, "tmp"))]
+    for folder, ns in (("datasets", "dataset"), ("models", "model")):
+        out += [f"{folder}/{name} has no record" for name in os.listdir(os.path.join(data, folder))
+                if f"{ns}/{name}" not in records]
+    return out
+
+
 def check(data, recovered=False):
     """recovered: the data dir was opened by a server since the last fault, so no job may be
     running, tmp/ must be empty and every dataset folder must have its record."""
@@ -80,9 +92,15 @@ def check(data, recovered=False):
                                     f"recorded {f['size']} bytes sha256 {f['sha256']}")
                 snapshot[f"model/{ident}/{f['name']}"] = sha
         elif ns == "upload":
-            # A chunk is written before the record counts it, never after.
+            # A chunk is written before the record counts it, never after. A finish moves the
+            # files to models/<model>/ before it records the model; cut off in between, they are
+            # there until the next start moves them back.
             for f in m["files"]:
                 path = os.path.join(data, "uploads", ident, f["name"])
+                moved = os.path.join(data, "models", m["model_id"], f["name"])
+                if (not recovered and not os.path.isfile(path) and os.path.isfile(moved)
+                        and f"model/{m['model_id']}" not in records):
+                    path = moved
                 size = os.path.getsize(path) if os.path.isfile(path) else 0
                 if size < f["received"]:
                     problems.append(f"upload {ident}/{f['name']}: {size} bytes on disk, "
@@ -94,15 +112,7 @@ def check(data, recovered=False):
             if recovered and m["state"] == "running":
                 problems.append(f"job {ident} is still running after a restart")
     if recovered:
-        leftovers = os.listdir(os.path.join(data, "tmp"))
-        if leftovers:
-            problems.append(f"tmp/ is not empty after a restart: {leftovers}")
-        for ident in os.listdir(os.path.join(data, "datasets")):
-            if f"dataset/{ident}" not in records:
-                problems.append(f"datasets/{ident} has no record after a restart")
-        for ident in os.listdir(os.path.join(data, "models")):
-            if f"model/{ident}" not in records:
-                problems.append(f"models/{ident} has no record after a restart")
+        problems += [f"{what} after a restart" for what in leftovers(data, records)]
     return problems, snapshot
 
 

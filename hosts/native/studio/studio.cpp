@@ -89,6 +89,43 @@ Status check_name_and_tags(const JobRequest& r) {
   return Status::Ok();
 }
 
+// A finish cut off (kill -9, power loss) after it moved some of an upload's files to
+// models/<model>/ but before it recorded the model leaves them there, unowned, while the upload's
+// record still counts them received. The startup sweep of unowned model files would delete them,
+// losing bytes the record says the server holds (the next finish then fails and drops the upload);
+// moving them back first leaves the upload as it was before the finish, to be finished again.
+Status restore_cut_finishes(const service::Store& store, const service::ModelRegistry& models,
+                            FileBlobStore& blobs) {
+  auto open = store.list("upload/");
+  if (!open.ok()) return open.status();
+  for (const auto& kv : open.value()) {
+    auto u = models.get_upload(std::string_view(kv.first).substr(7));
+    if (!u.ok()) continue;  // a damaged record: the stale-upload sweep removes it
+    auto registered = models.get(u.value().model_id);
+    if (!registered.ok()) return registered.status();
+    if (registered.value()) continue;
+    for (const auto& f : u.value().files) {
+      std::string held = "uploads/" + u.value().id + "/" + f.name;
+      std::string moved = service::ModelRegistry::model_blob_name(u.value().model_id, f.name);
+      auto at_upload = blobs.size(held);
+      if (!at_upload.ok()) return at_upload.status();
+      auto at_model = blobs.size(moved);
+      if (!at_model.ok()) return at_model.status();
+      if (!at_upload.value() && at_model.value()) HYV_RETURN_IF_ERROR(blobs.commit(moved, held));
+    }
+  }
+  return Status::Ok();
+}
+
+// Empty folders under dir (what a cut-off commit or a finished upload leaves); rmdir keeps the
+// rest.
+void remove_empty_folders(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec)) ::rmdir(entry.path().c_str());
+  }
+}
+
 }  // namespace
 
 int64_t Studio::now_ms() {
@@ -227,8 +264,11 @@ Status Studio::recover() {
     auto manifest = catalog_.get(id);
     if (manifest.ok() && !manifest.value()) fs::remove_all(entry.path(), ec);
   }
+  HYV_RETURN_IF_ERROR(restore_cut_finishes(*store_, models_, blobs_));
   auto stale = models_.remove_stale_uploads(now);
   if (!stale.ok()) return stale.status();
+  remove_empty_folders(options_.data_dir + "/models");
+  remove_empty_folders(options_.data_dir + "/uploads");
   return Status::Ok();
 }
 
