@@ -344,6 +344,9 @@ test('bad input is an Err naming the field, and leaves no job behind', () => {
   err(submit('picture', '{}'), /picture/);
   err(submit('table', '{"mode":"schema","schema":{"tables":[{"name":"t","columns":[{"name":"x","type":"nope"}]}]}}'),
     /unknown type "nope"/);
+  err(submit('table', JSON.stringify({ mode: 'schema', rows: 3, schema: { tables: [{ name: 't',
+    columns: [{ name: 'bio', type: 'generated_text', model: 'text', prompt: 'Bio:',
+                max_tokens: 8 }] }] } })), /generated_text columns are not made by the generator/);
   err(submit('text', TEXT, ANONYMOUS), /anonymous/);
   assert.equal(gquery('jobs_mine', [], alice).length, before);
   err(gquery('job_get', ['job-999']), /no job "job-999"/);

@@ -136,6 +136,14 @@ Result<std::pair<uint64_t, uint64_t>> requested(const SubmitRequest& r) {
       uint64_t{p.value().samples} * static_cast<uint64_t>(p.value().max_tokens), 0};
 }
 
+// Tables with generated_text columns need a model per row in the run itself; the generator keeps
+// its models on the engines, so it refuses them (the studio and the CLI make them).
+Result<service::ResolvedModel> no_table_models(DataType, std::string_view) {
+  return Status::Error(StatusCode::kInvalidArgument,
+                       "generated_text columns are not made by the generator yet (their text "
+                       "needs the engines, one call per row); the studio and the CLI make them");
+}
+
 }  // namespace
 
 Generator::Generator(service::Store& store, service::BlobStore& blobs)
@@ -213,6 +221,7 @@ Result<std::string> Generator::submit(const std::vector<uint8_t>& caller, Submit
       if (!model.ok()) return model.status();
       return service::ResolvedModel{nullptr, model.value().name, model.value().sha256};
     };
+    if (r.type == DataType::kTable) ctx.resolve_model = no_table_models;
     ctx.open_table = [](std::string_view) -> Result<synth::ByteSink> {
       return synth::ByteSink([](std::string_view) { return Status::Ok(); });
     };
@@ -394,6 +403,7 @@ Status Generator::start(const Job& job, int64_t now_ms) {
       return Status::Ok();
     });
   };
+  if (job.type == DataType::kTable) ctx.resolve_model = no_table_models;
   ctx.remote_samples = job.type != DataType::kTable;
   ctx.fallback_seed = m.value().fallback_seed;
   auto created = service::GenerationRun::create(job.type, job.params_json, std::move(ctx));
