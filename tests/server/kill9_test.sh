@@ -1,7 +1,7 @@
 # kill -9 of `hyv serve` at random points, many times: ROUNDS rounds (20; delays drawn from a
-# fixed seed, so a failure replays) alternate a long text job (or the retry of the one the last
-# kill interrupted) and a model upload (or the resumption of the one the last kill cut off), and
-# kill the server after a random delay within the work's span. After each kill the store is
+# fixed seed, so a failure replays) rotate a long text job, a model upload and a long two-table job
+# (each the retry or resumption of the one the last kill cut off, if any), and kill the server
+# after a random delay within the work's span. After each kill the store is
 # checked with the server down (tests/server/store_check.py: SQLite integrity_check, every recorded
 # dataset and model file present with its size and sha256, uploads never counting bytes they do not
 # hold), and no file recorded before is changed; after each restart, the job that was running is
@@ -67,7 +67,13 @@ fixture = "tests/fixtures/tiny-gpt2"
 names = ["config.json", "model.safetensors", "vocab.json", "merges.txt"]
 blobs = {n: open(os.path.join(fixture, n), "rb").read() for n in names}
 CHUNK = 65536
-LONG = {"type": "text", "name": "long", "params": {"samples": 8, "max_tokens": 96, "seed": "3"}}
+COLUMNS = [{"name": "id", "type": "id"}, {"name": "name", "type": "full_name"},
+           {"name": "n", "type": "integer", "min": 0, "max": 999}]
+LONG = {"text": {"type": "text", "name": "long", "params": {"samples": 8, "max_tokens": 96, "seed": "3"}},
+        # Two tables: a kill can fall between their commits.
+        "table": {"type": "table", "name": "long table", "params": {"mode": "schema", "rows": 40000, "seed": "4",
+                  "schema": {"tables": [{"name": "a", "columns": COLUMNS}, {"name": "b", "columns": COLUMNS}]}}}}
+ROWS = {"text": [8], "table": [40000, 40000]}
 
 def upload_work(state):
     """Sends what the open upload lacks (opening one first if none), then finishes it."""
@@ -86,17 +92,19 @@ def upload_work(state):
     state["upload"] = None
     state["models"].append(model["id"])
 
-def job_work(state):
-    if state.get("job") is None:
-        state["job"] = ok("POST", "/jobs", LONG, want=201)["id"]
-    elif ok("GET", f"/jobs/{state['job']}")["state"] == "interrupted":
-        ok("POST", f"/jobs/{state['job']}/retry", raw=b"")
+def job_work(kind, state):
+    """Runs a long job of the kind to success: the one the last kill cut off, else a new one."""
+    jobs = state["jobs"]
+    if jobs[kind] is None:
+        jobs[kind] = ok("POST", "/jobs", LONG[kind], want=201)["id"]
+    elif ok("GET", f"/jobs/{jobs[kind]}")["state"] == "interrupted":
+        ok("POST", f"/jobs/{jobs[kind]}/retry", raw=b"")
         state["retries"] += 1
-    j = wait(state["job"])
+    j = wait(jobs[kind])
     assert j["state"] == "succeeded", j
     d = ok("GET", f"/datasets/{j['dataset_id']}")
-    assert d["tables"][0]["rows"] == 8, d
-    state["job"] = None
+    assert [t["rows"] for t in d["tables"]] == ROWS[kind], d
+    jobs[kind] = None
     state["succeeded"] += 1
 
 def run_cut(work, state, span):
@@ -117,9 +125,9 @@ def run_cut(work, state, span):
 
 known = {}        # file key -> sha256, for every dataset or model file ever recorded
 seen_jobs = {}    # job id -> state seen after a restart
-state = {"models": [], "retries": 0, "succeeded": 0, "upload": None, "job": None}
+state = {"models": [], "retries": 0, "succeeded": 0, "upload": None, "jobs": {"text": None, "table": None}}
 interrupted_total = 0
-works = {"job": job_work, "upload": upload_work}
+works = {"text": lambda s: job_work("text", s), "table": lambda s: job_work("table", s), "upload": upload_work}
 start()
 # One of each to the end first: what the kills must keep intact, and how long each takes here, so
 # the kill delays (a fixed fraction sequence from the seed) spread over the work and a little past
@@ -131,7 +139,7 @@ for kind, work in works.items():
     span[kind] = 1.15 * (time.time() - t0)
 print("spans (s):", {k: round(v, 3) for k, v in span.items()}, flush=True)
 for r in range(rounds):
-    kind = "job" if r % 2 == 0 else "upload"
+    kind = ("text", "upload", "table")[r % 3]
     to_end = r % 5 == 4
     if to_end:
         works[kind](state)
@@ -160,17 +168,22 @@ for r in range(rounds):
         j = ok("GET", "/jobs/" + job_id)
         assert j["state"] == "interrupted" and j["error"], f"round {r}: {j}"
         interrupted_total += 1
+    tracked = set(state["jobs"].values())
     for j in ok("GET", "/jobs")["jobs"]:
-        if j["id"] != state["job"] and j["state"] not in ("succeeded", "interrupted"):
+        if j["id"] in tracked:
+            continue
+        if j["state"] not in ("succeeded", "interrupted"):
             # Submitted, but the kill took the reply: it runs now, and must succeed.
             assert j["state"] in ("queued", "running"), f"round {r}: {j}"
             assert wait(j["id"])["state"] == "succeeded", f"round {r}: {j}"
-        if j["id"] != state["job"] and j["state"] == "interrupted":
-            state["job"] = j["id"]  # likewise, and the kill cut it off: the next job round retries it
-    if state["job"] is not None:
-        j = ok("GET", "/jobs/" + state["job"])
+        elif j["state"] == "interrupted" and state["jobs"][j["type"]] is None:
+            state["jobs"][j["type"]] = j["id"]  # likewise, and cut off: the next round retries it
+    for kind, job_id in state["jobs"].items():
+        if job_id is None:
+            continue
+        j = ok("GET", "/jobs/" + job_id)
         if j["state"] == "succeeded":  # the kill came after it finished
-            state["job"] = None
+            state["jobs"][kind] = None
             state["succeeded"] += 1
         else:
             assert j["state"] in ("interrupted", "queued", "running"), f"round {r}: the cut job is {j['state']}"
