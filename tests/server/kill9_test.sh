@@ -14,7 +14,7 @@ ROUNDS=${ROUNDS:-20}
 SEED=${SEED:-20261207}
 
 "$PY" - "$HYV" "$TMP" "$(dirname "$0")" "$ROUNDS" "$SEED" <<'PYEOF' || fail "the scenario"
-import hashlib, json, os, random, re, subprocess, sys, threading, time, urllib.request, urllib.error
+import atexit, hashlib, json, os, random, re, subprocess, sys, threading, time, urllib.request, urllib.error
 hyv, tmp, here, rounds, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 sys.path.insert(0, here)
 import store_check
@@ -22,6 +22,13 @@ data = os.path.join(tmp, "data")
 rng = random.Random(seed)
 api = None
 server = None
+
+@atexit.register
+def no_server_left():
+    # A failed assertion must not leave a server running on a removed data dir.
+    if server is not None and server.poll() is None:
+        server.kill()
+        server.wait()
 
 def start():
     global api, server
