@@ -24,16 +24,10 @@ struct Generator::Run {
     std::shared_ptr<uint64_t> size = std::make_shared<uint64_t>(0);
   };
   std::vector<Table> tables;
-  CatalogModel model;  // text/code
-  uint64_t seq = 0;    // bumped whenever a sample restarts, so stale replies miss
-  // The sample in flight (text/code).
-  uint64_t sample = 0;
-  std::vector<uint8_t> engine;
-  uint64_t session = 0;  // the engine's, 0 before generate_start answered
-  std::string text;
-  uint64_t tokens = 0;
-  bool in_flight = false;
-  std::vector<std::vector<uint8_t>> failed_engines;  // for this sample
+  CatalogModel model;                  // text/code
+  std::map<uint64_t, Sample> samples;  // under way, or done and waiting for an earlier one
+  uint64_t next_sample = 0;            // the first sample not started yet
+  uint64_t seq = 0;
   int64_t started_ms = 0;
 };
 
@@ -421,123 +415,157 @@ void Generator::send_next_call(const std::string& id, int64_t now_ms) {
   auto it = runs_.find(id);
   if (it == runs_.end()) return;
   Run& r = *it->second;
-  if (r.in_flight || r.run->progress().items_done >= r.run->progress().items_total) return;
+  const uint64_t total = r.run->progress().items_total;
+  // Samples that wait for their next call (started, continued or restarted).
+  for (auto& [index, sample] : r.samples) {
+    if (sample.in_flight || sample.done) continue;
+    if (!send_sample_call(id, index, now_ms) || runs_.count(id) == 0) return;
+  }
+  // New samples, while the job has fewer than kMaxSamplesInFlight under way.
+  while (r.next_sample < total && r.samples.size() < kMaxSamplesInFlight) {
+    const uint64_t index = r.next_sample++;
+    r.samples[index].seq = ++r.seq;
+    if (!send_sample_call(id, index, now_ms) || runs_.count(id) == 0) return;
+  }
+}
+
+bool Generator::send_sample_call(const std::string& id, uint64_t index, int64_t now_ms) {
+  Run& r = *runs_.at(id);
+  Sample& sample = r.samples.at(index);
   std::vector<uint8_t> arg;
   std::string method;
-  if (r.session == 0) {
-    auto engine = pool_.pick(r.model, r.failed_engines);
-    if (!engine.ok()) return fail(id, engine.status().message(), now_ms);
-    if (!engine.value()) {
-      return fail(id,
-                  r.failed_engines.empty() ? "no engine in the pool holds model \"" + r.model.name +
-                                                 "\" (sha256 " + r.model.sha256 + ")"
-                                           : "sample " + std::to_string(r.sample) +
-                                                 " failed on every engine "
-                                                 "holding the model",
-                  now_ms);
+  if (sample.session == 0) {
+    auto engine = pool_.pick(r.model, sample.failed_engines);
+    if (!engine.ok()) {
+      fail(id, engine.status().message(), now_ms);
+      return false;
     }
-    r.engine = *engine.value();
-    auto request = r.run->sample_request(r.sample);
-    if (!request.ok()) return fail(id, request.status().message(), now_ms);
+    if (!engine.value()) {
+      fail(id,
+           sample.failed_engines.empty()
+               ? "no engine in the pool holds model \"" + r.model.name + "\" (sha256 " +
+                     r.model.sha256 + ")"
+               : "sample " + std::to_string(index) + " failed on every engine holding the model",
+           now_ms);
+      return false;
+    }
+    sample.engine = *engine.value();
+    auto request = r.run->sample_request(index);
+    if (!request.ok()) {
+      fail(id, request.status().message(), now_ms);
+      return false;
+    }
     arg = generate_start_arg(r.model.name, request.value());
     method = "generate_start";
   } else {
-    arg = generate_continue_arg(r.session);
+    arg = generate_continue_arg(sample.session);
     method = "generate_continue";
   }
   const uint32_t call = next_call_++;
-  calls_[call] = PendingCall{id, r.seq, r.engine};
-  Status sent = send_generate_call(call, r.engine, method, arg);
+  calls_[call] = PendingCall{id, index, sample.seq, sample.engine};
+  Status sent = send_generate_call(call, sample.engine, method, arg);
   if (!sent.ok()) {
     calls_.erase(call);
-    return sample_failed(id, sent.message(), now_ms);
+    return restart_sample(id, index, sent.message(), now_ms);  // sent again on the next pass
   }
-  r.in_flight = true;
-  pool_.call_started(r.engine);
+  sample.in_flight = true;
+  pool_.call_started(sample.engine);
+  return true;
 }
 
-void Generator::sample_failed(const std::string& id, const std::string& why, int64_t now_ms) {
-  if (restart_sample(id, why, now_ms)) send_next_call(id, now_ms);
-}
-
-bool Generator::restart_sample(const std::string& id, const std::string& why, int64_t now_ms) {
+bool Generator::restart_sample(const std::string& id, uint64_t index, const std::string& why,
+                               int64_t now_ms) {
   auto it = runs_.find(id);
   if (it == runs_.end()) return false;
   Run& r = *it->second;
-  (void)pool_.record_outcome(r.engine, why);
-  r.failed_engines.push_back(r.engine);
+  Sample& sample = r.samples.at(index);
+  (void)pool_.record_outcome(sample.engine, why);
+  sample.failed_engines.push_back(sample.engine);
   // Start the sample again from its first token: same seed, same bytes.
-  r.session = 0;
-  r.text.clear();
-  r.tokens = 0;
-  r.in_flight = false;
-  ++r.seq;
-  if (r.failed_engines.size() >= kMaxSampleAttempts) {
+  sample.session = 0;
+  sample.text.clear();
+  sample.tokens = 0;
+  sample.in_flight = false;
+  sample.seq = ++r.seq;
+  if (sample.failed_engines.size() >= kMaxSampleAttempts) {
     fail(id,
-         "sample " + std::to_string(r.sample) + " failed on " +
-             std::to_string(r.failed_engines.size()) + " engines; the last said: " + why,
+         "sample " + std::to_string(index) + " failed on " +
+             std::to_string(sample.failed_engines.size()) + " engines; the last said: " + why,
          now_ms);
     return false;
   }
   return true;
 }
 
-void Generator::on_generate_reply(uint64_t call, std::span<const uint8_t> reply, int64_t now_ms) {
+// The reply's sample, if the call is still the one its job is waiting for.
+Generator::Sample* Generator::take_call(uint64_t call, PendingCall& out) {
   auto pending = calls_.find(call);
-  if (pending == calls_.end()) return;
-  PendingCall c = std::move(pending->second);
+  if (pending == calls_.end()) return nullptr;
+  out = std::move(pending->second);
   calls_.erase(pending);
-  pool_.call_ended(c.engine);
-  auto it = runs_.find(c.job);
-  if (it == runs_.end() || it->second->seq != c.seq) return;  // cancelled or restarted meanwhile
-  Run& r = *it->second;
-  r.in_flight = false;
+  pool_.call_ended(out.engine);
+  auto it = runs_.find(out.job);
+  if (it == runs_.end()) return nullptr;  // cancelled, or started over meanwhile
+  auto sample = it->second->samples.find(out.sample);
+  if (sample == it->second->samples.end() || sample->second.seq != out.seq) return nullptr;
+  sample->second.in_flight = false;
+  return &sample->second;
+}
+
+void Generator::on_generate_reply(uint64_t call, std::span<const uint8_t> reply, int64_t now_ms) {
+  PendingCall c;
+  Sample* sample = take_call(call, c);
+  if (sample == nullptr) return;
+  Run& r = *runs_.at(c.job);
   auto out = decode_generate_reply(reply);
-  if (!out.ok()) return sample_failed(c.job, out.status().message(), now_ms);
+  if (!out.ok()) return sample_failed(c.job, c.sample, out.status().message(), now_ms);
   if (out.value().model_sha256 != r.model.sha256) {
-    return sample_failed(c.job,
+    return sample_failed(c.job, c.sample,
                          "the engine's model has sha256 " + out.value().model_sha256 +
                              ", the catalog's " + r.model.sha256,
                          now_ms);
   }
-  r.session = out.value().session;
-  r.text += out.value().text;
-  r.tokens += out.value().new_tokens;
-  publish(c.job, r.sample, out.value().text);
-  if (!out.value().done) return send_next_call(c.job, now_ms);
-  (void)pool_.record_outcome(c.engine, "");
-  Status delivered = r.run->deliver_sample(r.sample, r.text, r.tokens);
-  if (!delivered.ok()) return fail(c.job, delivered.message(), now_ms);
-  ++r.sample;
-  r.session = 0;
-  r.text.clear();
-  r.tokens = 0;
-  r.failed_engines.clear();
-  service::RunProgress p = r.run->progress();
-  (void)queue_.progress(c.job, {p.items_done, p.items_total, p.tokens_done}, now_ms);
+  sample->session = out.value().session;
+  sample->text += out.value().text;
+  sample->tokens += out.value().new_tokens;
+  publish(c.job, c.sample, out.value().text);
+  if (out.value().done) {
+    (void)pool_.record_outcome(c.engine, "");
+    sample->done = true;
+    if (Status s = deliver_ready(c.job, now_ms); !s.ok()) return fail(c.job, s.message(), now_ms);
+  }
   send_next_call(c.job, now_ms);  // nothing to send after the last: the timer scores the run
 }
 
+// Hands the run every finished sample that is next in order (rows are written in index order).
+Status Generator::deliver_ready(const std::string& id, int64_t now_ms) {
+  Run& r = *runs_.at(id);
+  for (;;) {
+    auto next = r.samples.find(r.run->progress().items_done);
+    if (next == r.samples.end() || !next->second.done) break;
+    HYV_RETURN_IF_ERROR(r.run->deliver_sample(next->first, next->second.text, next->second.tokens));
+    r.samples.erase(next);
+  }
+  service::RunProgress p = r.run->progress();
+  (void)queue_.progress(id, {p.items_done, p.items_total, p.tokens_done}, now_ms);
+  return Status::Ok();
+}
+
+void Generator::sample_failed(const std::string& id, uint64_t index, const std::string& why,
+                              int64_t now_ms) {
+  if (restart_sample(id, index, why, now_ms)) send_next_call(id, now_ms);
+}
+
 void Generator::on_call_failed(uint64_t call, const std::string& why, int64_t now_ms) {
-  auto pending = calls_.find(call);
-  if (pending == calls_.end()) return;
-  PendingCall c = std::move(pending->second);
-  calls_.erase(pending);
-  pool_.call_ended(c.engine);
-  auto it = runs_.find(c.job);
-  if (it == runs_.end() || it->second->seq != c.seq) return;
-  sample_failed(c.job, why, now_ms);
+  PendingCall c;
+  if (take_call(call, c) != nullptr) sample_failed(c.job, c.sample, why, now_ms);
 }
 
 void Generator::on_callback_trapped(uint64_t call, int64_t now_ms) {
-  auto pending = calls_.find(call);
-  if (pending == calls_.end()) return;
-  PendingCall c = std::move(pending->second);
-  calls_.erase(pending);
-  pool_.call_ended(c.engine);
-  auto it = runs_.find(c.job);
-  if (it == runs_.end() || it->second->seq != c.seq) return;
-  (void)restart_sample(c.job, "the generator's callback for the engine's answer trapped", now_ms);
+  PendingCall c;
+  if (take_call(call, c) == nullptr) return;
+  (void)restart_sample(c.job, c.sample, "the generator's callback for the engine's answer trapped",
+                       now_ms);
 }
 
 Status Generator::finalize(const std::string& id, int64_t now_ms) {

@@ -48,6 +48,9 @@ inline constexpr size_t kMaxParamsBytes = 1 << 20;
 inline constexpr size_t kMaxRunningJobs = 8;
 // Retries of one sample on other engines before the job fails.
 inline constexpr uint32_t kMaxSampleAttempts = 3;
+// Samples of one job under way at once (on different engines when the pool has them); their rows
+// are still written in index order.
+inline constexpr size_t kMaxSamplesInFlight = 4;
 // Pieces of live text kept per job for job_events.
 inline constexpr size_t kMaxEventsPerJob = 4096;
 // Best-effort calls to engines: no answer in this long is SYS_UNKNOWN, and the sample moves on.
@@ -131,10 +134,35 @@ class Generator {
  private:
   struct Run;
   Status start(const service::Job& job, int64_t now_ms);
+  struct PendingCall {
+    std::string job;
+    uint64_t sample = 0;
+    uint64_t seq = 0;
+    std::vector<uint8_t> engine;
+  };
+  // Sends the calls of every sample that waits for one, and starts new samples up to
+  // kMaxSamplesInFlight.
   void send_next_call(const std::string& id, int64_t now_ms);
-  void sample_failed(const std::string& id, const std::string& why, int64_t now_ms);
+  // False when nothing more can be sent for the job now (it failed, or the sample must wait).
+  bool send_sample_call(const std::string& id, uint64_t index, int64_t now_ms);
+  void sample_failed(const std::string& id, uint64_t index, const std::string& why, int64_t now_ms);
   // Counts the failure and readies the sample to start again; false when the job failed.
-  bool restart_sample(const std::string& id, const std::string& why, int64_t now_ms);
+  bool restart_sample(const std::string& id, uint64_t index, const std::string& why,
+                      int64_t now_ms);
+  // A sample under way (text/code), or finished and waiting for an earlier one.
+  struct Sample {
+    uint64_t seq = 0;  // new whenever the sample (re)starts, so stale replies miss
+    std::vector<uint8_t> engine;
+    uint64_t session = 0;  // the engine's, 0 before generate_start answered
+    std::string text;
+    uint64_t tokens = 0;
+    bool in_flight = false;
+    bool done = false;
+    std::vector<std::vector<uint8_t>> failed_engines;
+  };
+  // The call's sample when its job still waits for this very call; forgets the call either way.
+  Sample* take_call(uint64_t call, PendingCall& out);
+  Status deliver_ready(const std::string& id, int64_t now_ms);
   Status finalize(const std::string& id, int64_t now_ms);
   void fail(const std::string& id, const std::string& why, int64_t now_ms);
   void drop_run(const std::string& id);
@@ -149,11 +177,6 @@ class Generator {
   Pool pool_;
   // Heap only: the runs in progress, the calls in flight and the live text of each job.
   std::map<std::string, std::unique_ptr<Run>> runs_;
-  struct PendingCall {
-    std::string job;
-    uint64_t seq = 0;
-    std::vector<uint8_t> engine;
-  };
   std::map<uint32_t, PendingCall> calls_;
   uint32_t next_call_ = 1;  // a call's id is its callbacks' env (32 bits on the IC)
   std::map<std::string, std::deque<EventPiece>> events_;
