@@ -333,6 +333,23 @@ test('cancel: the job ends cancelled, its late replies are dropped, nothing is p
   const retried = ok(gcall('job_retry', [id], alice));
   assert.equal(retried.state, 'queued');
   assert.equal(finish(id).state, 'succeeded');
+
+  // Cancelled and retried while a reply of the first run is still out: the retry's samples must
+  // not take it for theirs.
+  const again = ok(submit('text', TEXT));
+  held = null;
+  for (let i = 0; i < 100 && held === null; i++) {
+    net.advance(1_000_000n);
+    held = net.pending().find((m) => m.kind === 'response' && m.to === 'g') ?? null;
+    if (held === null) net.step();
+  }
+  net.hold(held.id);
+  ok(gcall('job_cancel', [again], alice));
+  ok(gcall('job_retry', [again], alice));
+  net.advance(1_000_000n);
+  for (let i = 0; i < 3; i++) net.step(); // the retry's first calls are out
+  net.release(held.id);
+  expectSameAsCli(again, 'text', TEXT);
 });
 
 test('bad input is an Err naming the field, and leaves no job behind', () => {

@@ -424,7 +424,7 @@ void Generator::send_next_call(const std::string& id, int64_t now_ms) {
   // New samples, while the job has fewer than kMaxSamplesInFlight under way.
   while (r.next_sample < total && r.samples.size() < kMaxSamplesInFlight) {
     const uint64_t index = r.next_sample++;
-    r.samples[index].seq = ++r.seq;
+    r.samples[index].seq = ++next_seq_;
     if (!send_sample_call(id, index, now_ms) || runs_.count(id) == 0) return;
   }
 }
@@ -486,7 +486,7 @@ bool Generator::restart_sample(const std::string& id, uint64_t index, const std:
   sample.text.clear();
   sample.tokens = 0;
   sample.in_flight = false;
-  sample.seq = ++r.seq;
+  sample.seq = ++next_seq_;
   if (sample.failed_engines.size() >= kMaxSampleAttempts) {
     fail(id,
          "sample " + std::to_string(index) + " failed on " +

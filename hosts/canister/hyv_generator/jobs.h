@@ -179,6 +179,9 @@ class Generator {
   std::map<std::string, std::unique_ptr<Run>> runs_;
   std::map<uint32_t, PendingCall> calls_;
   uint32_t next_call_ = 1;  // a call's id is its callbacks' env (32 bits on the IC)
+  // Sample attempts, numbered across all runs: a reply to a job that was cancelled and retried
+  // meanwhile must not match the new run's sample of the same index.
+  uint64_t next_seq_ = 0;
   std::map<std::string, std::deque<EventPiece>> events_;
   std::map<std::string, uint64_t> event_seq_;
 };
