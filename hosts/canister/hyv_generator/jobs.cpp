@@ -101,7 +101,7 @@ Result<Usage> load_usage(const service::Store& store, const std::vector<uint8_t>
   return u;
 }
 
-Status save_usage(service::Store& store, const std::vector<uint8_t>& caller, const Usage& u) {
+std::string usage_json(const Usage& u) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
   w.StartObject();
@@ -114,7 +114,11 @@ Status save_usage(service::Store& store, const std::vector<uint8_t>& caller, con
   w.Key("stored_bytes");
   w.Uint64(u.stored_bytes);
   w.EndObject();
-  return store.put(usage_key(caller), json_of(b));
+  return json_of(b);
+}
+
+Status save_usage(service::Store& store, const std::vector<uint8_t>& caller, const Usage& u) {
+  return store.put(usage_key(caller), usage_json(u));
 }
 
 // What a request asks for, for the daily quota: tokens (samples x max_tokens) or rows.
@@ -152,8 +156,10 @@ Result<JobMeta> Generator::meta(const std::string& id) const {
   return meta_from(job_meta_key(id), *v.value());
 }
 
-Status Generator::check_quota(const std::vector<uint8_t>& caller, const SubmitRequest& r,
-                              int64_t now_ms) {
+// The caller's usage with this request added, or why it is over a quota. Nothing is written: an
+// Err must leave no state behind (the IC keeps whatever a message wrote unless it traps).
+Result<std::string> Generator::check_quota(const std::vector<uint8_t>& caller,
+                                           const SubmitRequest& r, int64_t now_ms) {
   auto open = list_of(caller);
   if (!open.ok()) return open.status();
   size_t active = std::count_if(open.value().begin(), open.value().end(),
@@ -188,7 +194,7 @@ Status Generator::check_quota(const std::vector<uint8_t>& caller, const SubmitRe
   }
   u.tokens += asked.value().first;
   u.rows += asked.value().second;
-  return save_usage(store_, caller, u);
+  return usage_json(u);
 }
 
 Result<std::string> Generator::submit(const std::vector<uint8_t>& caller, SubmitRequest r,
@@ -224,13 +230,18 @@ Result<std::string> Generator::submit(const std::vector<uint8_t>& caller, Submit
     auto checked = service::GenerationRun::create(r.type, r.params_json, std::move(ctx));
     if (!checked.ok()) return checked.status();
   }
-  HYV_RETURN_IF_ERROR(check_quota(caller, r, now_ms));
-  auto n = next_counter(store_, "job");
+  auto usage = check_quota(caller, r, now_ms);
+  if (!usage.ok()) return usage.status();
+  auto n = store_.get("counter/job");
   if (!n.ok()) return n.status();
-  std::string id = "job-" + std::to_string(n.value());
+  const uint64_t number = n.value() ? std::strtoull(n.value()->c_str(), nullptr, 10) + 1 : 1;
+  std::string id = "job-" + std::to_string(number);
   auto job = queue_.create(id, r.type, r.params_json, now_ms);
   if (!job.ok()) return job.status();
-  HYV_RETURN_IF_ERROR(store_.put(job_meta_key(id), meta_json(m)));
+  // The job is stored; its owner, the counter and the usage go with it in one batch.
+  HYV_RETURN_IF_ERROR(store_.apply({service::StoreOp::Put(job_meta_key(id), meta_json(m)),
+                                    service::StoreOp::Put("counter/job", std::to_string(number)),
+                                    service::StoreOp::Put(usage_key(caller), usage.value())}));
   return id;
 }
 

@@ -168,7 +168,8 @@ class Generator {
   void drop_run(const std::string& id);
   void publish(const std::string& id, uint64_t item, std::string text);
   Result<JobMeta> meta(const std::string& id) const;
-  Status check_quota(const std::vector<uint8_t>& caller, const SubmitRequest& r, int64_t now_ms);
+  Result<std::string> check_quota(const std::vector<uint8_t>& caller, const SubmitRequest& r,
+                                  int64_t now_ms);
 
   service::Store& store_;
   service::BlobStore& blobs_;
