@@ -21,6 +21,24 @@ std::string reject_text() {
   return ic0::reject_code_name(ic0::reject_code()) + ": " + ic0::reject_message();
 }
 
+// Every call to an engine is best-effort with the same timeout; env comes back to each callback.
+Status call_engine(const std::vector<uint8_t>& engine, std::string_view method,
+                   std::span<const uint8_t> arg, ic0::Callback on_reply, ic0::Callback on_reject,
+                   uint32_t env, ic0::Callback on_cleanup = nullptr) {
+  ic0::CallRequest r;
+  r.callee = engine;
+  r.method = method;
+  r.arg = arg;
+  r.timeout_seconds = kEngineCallTimeoutSeconds;
+  r.on_reply = on_reply;
+  r.reply_env = env;
+  r.on_reject = on_reject;
+  r.reject_env = env;
+  r.on_cleanup = on_cleanup;
+  r.cleanup_env = env;
+  return ic0::call(r);
+}
+
 void generate_replied(uint32_t call) {
   generator().on_generate_reply(call, ic0::arg_data(), now_ms());
   ic0::set_global_timer(ic0::time_ns() + 1);
@@ -88,16 +106,8 @@ Status send_load(Load load) {
   auto bytes = candid::encode_args(types.t, t, v);
   if (!bytes.ok()) return bytes.status();
   const uint32_t env = g_next_refresh++;
-  ic0::CallRequest r;
-  r.callee = load.engine;
-  r.method = "model_load";
-  r.arg = bytes.value();
-  r.timeout_seconds = kEngineCallTimeoutSeconds;
-  r.on_reply = load_replied;
-  r.reply_env = env;
-  r.on_reject = load_rejected;
-  r.reject_env = env;
-  HYV_RETURN_IF_ERROR(ic0::call(r));
+  HYV_RETURN_IF_ERROR(
+      call_engine(load.engine, "model_load", bytes.value(), load_replied, load_rejected, env));
   loads()[env] = std::move(load);
   return Status::Ok();
 }
@@ -130,33 +140,15 @@ Status send_model_load(const std::vector<uint8_t>& engine, const std::string& mo
 
 Status send_generate_call(uint64_t call, const std::vector<uint8_t>& engine,
                           const std::string& method, const std::vector<uint8_t>& arg) {
-  ic0::CallRequest r;
-  r.callee = engine;
-  r.method = method;
-  r.arg = arg;
-  r.timeout_seconds = kEngineCallTimeoutSeconds;
-  r.on_reply = generate_replied;
-  r.reply_env = static_cast<uint32_t>(call);
-  r.on_reject = generate_rejected;
-  r.reject_env = static_cast<uint32_t>(call);
-  r.on_cleanup = generate_cleanup;
-  r.cleanup_env = static_cast<uint32_t>(call);
-  return ic0::call(r);
+  return call_engine(engine, method, arg, generate_replied, generate_rejected,
+                     static_cast<uint32_t>(call), generate_cleanup);
 }
 
 Status send_models_loaded(const std::vector<uint8_t>& engine) {
   static const std::vector<uint8_t> kNoArgs = {'D', 'I', 'D', 'L', 0, 0};
   const uint32_t env = g_next_refresh++;
-  ic0::CallRequest r;
-  r.callee = engine;
-  r.method = "models_loaded";
-  r.arg = kNoArgs;
-  r.timeout_seconds = kEngineCallTimeoutSeconds;
-  r.on_reply = models_replied;
-  r.reply_env = env;
-  r.on_reject = models_rejected;
-  r.reject_env = env;
-  HYV_RETURN_IF_ERROR(ic0::call(r));
+  HYV_RETURN_IF_ERROR(
+      call_engine(engine, "models_loaded", kNoArgs, models_replied, models_rejected, env));
   refreshes()[env] = engine;
   return Status::Ok();
 }
