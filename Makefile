@@ -43,10 +43,13 @@ test: build web wasm canisters
 # report fails the test), then the native suite. Left out: tests that build wasm32 modules or
 # canisters, or drive the web app (canister.*, e2e.*, wasm.*, *wasm_parity*): what they check is
 # the wasm32 code, which these sanitizers do not instrument. See docs/fuzzing.md.
+# GCC's -Wmaybe-uninitialized is unreliable with the sanitizers' instrumentation (GCC's manual says
+# so): it flags libstdc++'s std::regex and std::function in three tests, so it is off here only.
 HYV_SANITIZE_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHYV_BUILD_BENCH=OFF \
-	  -DCMAKE_CXX_FLAGS="$(HYV_SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(HYV_SANITIZE_FLAGS)" > /dev/null
+	  -DCMAKE_CXX_FLAGS="$(HYV_SANITIZE_FLAGS) -Wno-maybe-uninitialized" \
+	  -DCMAKE_EXE_LINKER_FLAGS="$(HYV_SANITIZE_FLAGS)" > /dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^(canister|e2e|wasm)\.|wasm_parity'
