@@ -80,14 +80,16 @@ std::vector<double> closest(const Layout& l, const Rows& query, const Rows& ref)
   const double width = static_cast<double>(l.width());
   std::vector<double> out(query.n);
   for (size_t q = 0; q < query.n; ++q) {
-    const double* qn = &query.num[q * dn];
-    const int32_t* qk = &query.cat[q * dk];
+    // data() + offset, not &v[offset]: a layout without numeric (or discrete) columns has empty
+    // vectors, and indexing one is undefined even when nothing is read (UBSan, make test-asan).
+    const double* qn = query.num.data() + q * dn;
+    const int32_t* qk = query.cat.data() + q * dk;
     double best = INFINITY;
     for (size_t r = 0; r < ref.n && best > 0; ++r) {
-      const int32_t* rk = &ref.cat[r * dk];
+      const int32_t* rk = ref.cat.data() + r * dk;
       double sum = 0;
       for (size_t j = 0; j < dk && sum < best; ++j) sum += qk[j] == rk[j] ? 0.0 : 1.0;
-      const double* rn = &ref.num[r * dn];
+      const double* rn = ref.num.data() + r * dn;
       for (size_t j = 0; j < dn && sum < best; ++j) {
         sum += column_distance(qn[j], rn[j], l.range[j] > 0);
       }
