@@ -5,10 +5,7 @@
 namespace hyv::service {
 
 Result<std::optional<std::string>> StableStore::get(std::string_view key) const {
-  HYV_RETURN_IF_ERROR(validate_key(key));
-  auto it = map_.find(key);
-  if (it == map_.end()) return std::optional<std::string>();
-  return std::optional<std::string>(it->second);
+  return index_.get(key);
 }
 
 Status StableStore::put(std::string_view key, std::string_view value) {
@@ -20,12 +17,7 @@ Status StableStore::remove(std::string_view key) {
 }
 
 Result<std::vector<KeyValue>> StableStore::list(std::string_view prefix) const {
-  std::vector<KeyValue> out;
-  for (auto it = map_.lower_bound(prefix); it != map_.end(); ++it) {
-    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-    out.emplace_back(it->first, it->second);
-  }
-  return out;
+  return index_.list(prefix);
 }
 
 Status StableStore::apply(const std::vector<StoreOp>& batch) {
@@ -33,8 +25,7 @@ Status StableStore::apply(const std::vector<StoreOp>& batch) {
   Result<uint64_t> appended =
       log_->append(StableRecordKind::kStoreBatch, 0, {}, encode_store_batch(batch));
   if (!appended.ok()) return appended.status();
-  apply_to_map(batch);
-  return Status::Ok();
+  return index_.apply(batch);
 }
 
 Status StableStore::replay(const StableRecord& record) {
@@ -49,19 +40,7 @@ Status StableStore::replay(const StableRecord& record) {
     return batch.status().with_context("stable memory: store batch at offset " +
                                        std::to_string(record.address));
   }
-  apply_to_map(batch.value());
-  return Status::Ok();
-}
-
-void StableStore::apply_to_map(const std::vector<StoreOp>& batch) {
-  for (const StoreOp& op : batch) {
-    if (op.kind == StoreOp::Kind::kPut) {
-      map_.insert_or_assign(op.key, op.value);
-    } else {
-      auto it = map_.find(op.key);
-      if (it != map_.end()) map_.erase(it);
-    }
-  }
+  return index_.apply(batch.value());
 }
 
 }  // namespace hyv::service

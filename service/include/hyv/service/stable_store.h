@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "hyv/service/memory_store.h"
 #include "hyv/service/stable_log.h"
 #include "hyv/service/store.h"
 
@@ -31,13 +32,11 @@ class StableStore final : public Store {
 
   // Re-applies a kStoreBatch record while the log is replayed.
   Status replay(const StableRecord& record);
-  size_t size() const { return map_.size(); }
+  size_t size() const { return index_.size(); }
 
  private:
-  void apply_to_map(const std::vector<StoreOp>& batch);
-
   std::shared_ptr<StableLog> log_;
-  std::map<std::string, std::string, std::less<>> map_;
+  MemoryStore index_;  // the log's contents, for reads (no capacity: the log bounds it)
 };
 
 }  // namespace hyv::service
