@@ -1,5 +1,5 @@
 // Instruction counts of the hyv_ai_engine canister, run on the built wasm in the test host
-// (tests/canister/ic_host.mjs, which counts instructions with `ic-wasm instrument`):
+// (tools/ic-local/ic_host.mjs, which counts instructions with `ic-wasm instrument`):
 //   node bench/canister.mjs --wasm build/canisters/hyv_ai_engine.wasm --model DIR --weights q8
 // Uploads the model folder, loads it, and prints one JSON line with:
 //   load_instructions, heap_bytes (wasm memory after the load),
@@ -11,12 +11,12 @@
 //   tokens_per_query: the same for generate_query (5B);
 //   after_last_pass_instructions: what that call ran after the canister's last counter read.
 // --no-full-call skips the last (it runs ~40B instructions, tens of seconds in Node).
-// --costs ic counts with the replica's cost table instead of ic-wasm's (tests/canister/ic_costs.mjs).
+// --costs ic counts with the replica's cost table instead of ic-wasm's (tools/ic-local/ic_costs.mjs).
 import { IDL } from '@dfinity/candid';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { IcHost } from '../tests/canister/ic_host.mjs';
+import { IcHost } from '../tools/ic-local/ic_host.mjs';
 
 const { values: opt } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Canister benchmark: counted instructions of the built hyv_ai_engine canister in the test host
-# (tests/canister/ic_host.mjs), for the bundled model and the DistilGPT-2-shaped random checkpoint,
-# f32 and q8, each counted twice: with the replica's cost table (tests/canister/ic_costs.mjs) and
+# (tools/ic-local/ic_host.mjs), for the bundled model and the DistilGPT-2-shaped random checkpoint,
+# f32 and q8, each counted twice: with the replica's cost table (tools/ic-local/ic_costs.mjs) and
 # with `ic-wasm instrument`'s (what the tests use):
 #   bench/canister.sh
 # Writes the random checkpoint when missing (bench/models/make_distilgpt2_random.py, as

@@ -9,7 +9,7 @@ import { IDL } from '@dfinity/candid';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { IcHost } from '../tests/canister/ic_host.mjs';
+import { IcHost } from '../tools/ic-local/ic_host.mjs';
 
 const { values: opt } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 // What the hyv_generator canister costs, and how much a pool of engines sustains, measured on the
-// built wasm modules in the test network (tests/canister/ic_network.mjs, instructions counted with
+// built wasm modules in the test network (tools/ic-local/ic_network.mjs, instructions counted with
 // `ic-wasm instrument`):
 //   node bench/generator.mjs [--dir build/canisters] [--model models/text-small] [--jobs 4]
 // Prints one JSON line per pool size (1, 2 and 4 engines) with:
@@ -19,7 +19,7 @@ import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { IcNetwork } from '../tests/canister/ic_network.mjs';
+import { IcNetwork } from '../tools/ic-local/ic_network.mjs';
 
 const { values: opt } = parseArgs({ options: {
   dir: { type: 'string', default: 'build/canisters' },

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { IcHost, ANONYMOUS } from './ic_host.mjs';
+import { IcHost, ANONYMOUS } from '../../tools/ic-local/ic_host.mjs';
 import { runCases } from './run_cases.mjs';
 
 const [wasmPath, hyvPath, folder] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Model setup and multi-call generation in the built hyv_ai_engine canister, compared token by
-# token with the native CLI, run in Node through tests/canister/ic_host.mjs.
+# token with the native CLI, run in Node through tools/ic-local/ic_host.mjs.
 # Usage (from the repo root): bash tests/canister/generate_test.sh path/to/hyv
 # The canister comes from `make canisters`: <dir of hyv>/canisters/hyv_ai_engine.wasm. This script
 # builds nothing.

@@ -12,8 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
-import { ANONYMOUS } from './ic_host.mjs';
-import { IcNetwork } from './ic_network.mjs';
+import { ANONYMOUS } from '../../tools/ic-local/ic_host.mjs';
+import { IcNetwork } from '../../tools/ic-local/ic_network.mjs';
 import { runCases } from './run_cases.mjs';
 
 const [dir, hyvPath] = process.argv.slice(2);

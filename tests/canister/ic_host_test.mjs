@@ -4,7 +4,7 @@
 // stable memory, install starts from nothing, replying twice or calling outside a message traps.
 // Usage: node tests/canister/ic_host_test.mjs path/to/hyv_host_probe.wasm
 import assert from 'node:assert/strict';
-import { IcHost, LIMITS } from './ic_host.mjs';
+import { IcHost, LIMITS } from '../../tools/ic-local/ic_host.mjs';
 
 const wasmPath = process.argv[2];
 if (!wasmPath) throw new Error('usage: ic_host_test.mjs hyv_host_probe.wasm');

@@ -6,8 +6,8 @@
 // moved and refunded, and upgrades while calls are in flight.
 // Usage: node tests/canister/ic_network_test.mjs path/to/hyv_host_probe.wasm
 import assert from 'node:assert/strict';
-import { DEFAULT_CYCLES, IcHost } from './ic_host.mjs';
-import { IcNetwork, REJECT } from './ic_network.mjs';
+import { DEFAULT_CYCLES, IcHost } from '../../tools/ic-local/ic_host.mjs';
+import { IcNetwork, REJECT } from '../../tools/ic-local/ic_network.mjs';
 
 const wasmPath = process.argv[2];
 if (!wasmPath) throw new Error('usage: ic_network_test.mjs hyv_host_probe.wasm');

@@ -7,7 +7,7 @@ import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { IcHost, ANONYMOUS } from './ic_host.mjs';
+import { IcHost, ANONYMOUS } from '../../tools/ic-local/ic_host.mjs';
 import { runCases } from './run_cases.mjs';
 
 const [wasmPath, modelPath] = process.argv.slice(2);

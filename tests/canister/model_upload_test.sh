@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Model upload into the built hyv_ai_engine canister (chunks, resend, sha256, authorization,
-# malformed Candid, upgrade persistence, delete), run in Node through tests/canister/ic_host.mjs.
+# malformed Candid, upgrade persistence, delete), run in Node through tools/ic-local/ic_host.mjs.
 # Usage (from the repo root): bash tests/canister/model_upload_test.sh path/to/hyv
 # The canister comes from `make canisters`: <dir of hyv>/canisters/hyv_ai_engine.wasm. This script
 # builds nothing.

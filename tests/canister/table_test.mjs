@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { IcHost, ANONYMOUS } from './ic_host.mjs';
+import { IcHost, ANONYMOUS } from '../../tools/ic-local/ic_host.mjs';
 import { runCases } from './run_cases.mjs';
 
 const [wasmPath, hyvPath] = process.argv.slice(2);

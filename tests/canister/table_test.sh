@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Table jobs (schema-driven and copula) in the built hyv_ai_engine canister, compared byte for byte
 # with the native CLI (`hyv generate table`, `hyv fit` + `hyv sample`), run in Node through
-# tests/canister/ic_host.mjs.
+# tools/ic-local/ic_host.mjs.
 # Usage (from the repo root): bash tests/canister/table_test.sh path/to/hyv
 # The canister comes from `make canisters`: <dir of hyv>/canisters/hyv_ai_engine.wasm. This script
 # builds nothing.
