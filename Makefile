@@ -2,14 +2,16 @@
 #   make run    installs everything, builds, and starts Hyv Studio (http://127.0.0.1:$(PORT)/) on the
 #               bundled models, with its data in ./hyv-data
 #   make test   installs everything, builds, and runs every test
+#   make run-ic the dapp on the local IC endpoint (canisters, web app, bundled models; docs/dapp.md)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PORT ?= 8080
+IC_PORT ?= 4943
 DATA ?= hyv-data
 FUZZ_SECONDS ?= 60
 FUZZ ?=
 ASAN_BUILD ?= build-asan
-.PHONY: deps build web wasm canisters run test test-asan fuzz bench clean
+.PHONY: deps build web wasm canisters run run-ic test test-asan fuzz bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -35,6 +37,11 @@ canisters: deps
 
 run: build web
 	@$(BUILD)/hyv serve --port $(PORT) --data $(DATA)
+
+# The dapp: the generator, two engines, the web app and a sign-in page on the local IC endpoint
+# (tools/ic-local, in memory), the bundled models deployed with the agent; prints the URL.
+run-ic: canisters web
+	@node tools/ic-local/run.mjs --port $(IC_PORT) --canisters $(BUILD)/canisters
 
 test: build web wasm canisters
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
