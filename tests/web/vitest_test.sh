@@ -10,4 +10,5 @@ if [ ! -d web/node_modules ]; then
   exit 1
 fi
 cd web
+npm run --silent bindings > /dev/null # the IC bindings, generated from hosts/canister/*.did
 HYV_BIN="$hyv" exec npx --no-install vitest run

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { BrowserRouter, Link, NavLink, Route, Routes, useLocation, useParams } from 'react-router';
-import { api } from './api/client';
+import { backend } from './api/current';
+import { SignIn } from './components/SignIn';
 import { DatasetPage } from './pages/DatasetPage';
 import { GeneratePage } from './pages/GeneratePage';
 import { LibraryPage } from './pages/LibraryPage';
@@ -9,8 +10,9 @@ import { getToken } from './lib/storage';
 import { useAsync } from './lib/useAsync';
 
 function Header() {
-  const health = useAsync(() => api.health(), []);
-  const token = getToken();
+  const status = useAsync(() => backend.status(), []);
+  const token = backend.kind === 'rest' ? getToken() : null;
+  const unreachable = backend.kind === 'ic' ? 'canisters unreachable' : 'server unreachable';
   return (
     <header className="top">
       <Link className="brand" to="/">
@@ -32,9 +34,10 @@ function Header() {
         </ul>
       </nav>
       <span className="status" aria-live="polite">
-        {health.error ? 'server unreachable' : health.value ? `hyv ${health.value.version}` : ''}
+        {status.error ? unreachable : (status.value ?? '')}
         {token ? ' · signed in' : ''}
       </span>
+      {backend.auth && <SignIn auth={backend.auth} />}
     </header>
   );
 }

@@ -5,7 +5,7 @@
 // sorted over all rows; larger tables are fetched a page at a time and sorted within the page.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { api } from '../api/client';
+import { backend } from '../api/current';
 import type { Cell, TableInfo } from '../api/types';
 import { formatCell, formatCount } from '../lib/format';
 import { nextSort, pageCount, pageRange, sortedIndices, type SortSpec } from '../lib/sort';
@@ -54,7 +54,13 @@ export function DataGrid({ datasetId, table }: Props) {
         let done = 0;
         const fetchPart = async (i: number) => {
           const [from, to] = ranges[i];
-          const p = await api.rows(datasetId, table.name, from, Math.max(1, to - from), ctl.signal);
+          const p = await backend.rows(
+            datasetId,
+            table.name,
+            from,
+            Math.max(1, to - from),
+            ctl.signal,
+          );
           if (p.columns?.length) setColumns(p.columns);
           parts[i] = p.rows;
           done += p.rows.length;
@@ -71,7 +77,7 @@ export function DataGrid({ datasetId, table }: Props) {
         await Promise.all(ranges.slice(1).map((_, i) => fetchPart(i + 1)));
       } else {
         const [start, end] = pageRange(page, pageSize, total);
-        const p = await api.rows(datasetId, table.name, start, end - start, ctl.signal);
+        const p = await backend.rows(datasetId, table.name, start, end - start, ctl.signal);
         if (p.columns?.length) setColumns(p.columns);
         setRows(p.rows);
         setComplete(true);

@@ -1,10 +1,10 @@
 // Live status of one job: state, progress bar, the text being written (text and code), Cancel, and
-// a link to the dataset once it succeeded. Follows the job's SSE stream; if the stream breaks, it
-// polls the job instead.
+// a link to the dataset once it succeeded. Follows the job through the backend: the studio's SSE
+// stream (polling the job if it breaks), or the IC's job_events polled once a second.
 import { useEffect, useReducer, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
-import { readJobEvents, type JobEvent } from '../api/sse';
+import { backend } from '../api/current';
+import type { JobEvent } from '../api/sse';
 import type { Job } from '../api/types';
 import { applyJobEvent, EMPTY_LIVE, isFinal, type LiveJob } from '../lib/jobState';
 import { formatCount, formatDuration } from '../lib/format';
@@ -37,29 +37,10 @@ export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job:
 
   useEffect(() => {
     const ctl = new AbortController();
-    let stopped = false;
-    const poll = async () => {
-      while (!stopped) {
-        const job = await api.job(id);
-        dispatch({ type: 'job', job });
-        if (isFinal(job)) return;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    };
-    // The stream ends when the job stops; if it ended early or broke (a restarted server), the
-    // job is polled until it stops.
-    readJobEvents(api.jobEventsUrl(id), dispatch, ctl.signal)
-      .then(
-        () => poll(),
-        () => poll(),
-      )
-      .catch((e) => {
-        if (!stopped) setError(e);
-      });
-    return () => {
-      stopped = true;
-      ctl.abort();
-    };
+    backend.followJob(id, dispatch, ctl.signal).catch((e) => {
+      if (!ctl.signal.aborted) setError(e);
+    });
+    return () => ctl.abort();
   }, [id, round]);
 
   const job = live.job ?? initial;
@@ -74,7 +55,7 @@ export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job:
   const cancel = async () => {
     setCancelling(true);
     try {
-      dispatch({ type: 'job', job: await api.cancelJob(id) });
+      dispatch({ type: 'job', job: await backend.cancelJob(id) });
     } catch (e) {
       setError(e);
     } finally {
@@ -128,7 +109,7 @@ export function JobMonitor({ initial, onFinal }: { initial: Job; onFinal?: (job:
           <button
             type="button"
             onClick={() =>
-              api.retryJob(id).then((j) => {
+              backend.retryJob(id).then((j) => {
                 dispatch({ type: 'reset', job: j });
                 setRound((r) => r + 1);
               }, setError)

@@ -1,18 +1,19 @@
 // One dataset: its content (samples, code or a table grid), quality report charts, manifest,
 // downloads, the user's star rating, regenerate and delete.
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../api/client';
+import { backend } from '../api/current';
 import type { DownloadFormat, Job } from '../api/types';
 import { DataGrid } from '../components/DataGrid';
 import { ErrorBox } from '../components/ErrorBox';
 import { JobMonitor } from '../components/JobMonitor';
+import { DownloadLink } from '../components/DownloadLink';
 import { StarRating } from '../components/StarRating';
 import { formatBytes, formatCount, formatDecimal, formatScore, formatTime } from '../lib/format';
-import { getUserId } from '../lib/storage';
 import { Quality } from './dataset/Quality';
 import { Samples } from './dataset/Samples';
 import { useAsync } from '../lib/useAsync';
+import { useAuthState } from '../lib/useAuth';
 
 function formatsFor(type: string): DownloadFormat[] {
   return type === 'table' ? ['csv', 'json', 'jsonl'] : ['txt', 'jsonl', 'json', 'csv'];
@@ -21,9 +22,9 @@ function formatsFor(type: string): DownloadFormat[] {
 export function DatasetPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const user = useMemo(() => getUserId(), []);
-  const ds = useAsync(() => api.dataset(id), [id]);
-  const mine = useAsync(() => api.myRating(id, user), [id, user]);
+  const principal = useAuthState(backend.auth).principal;
+  const ds = useAsync(() => backend.dataset(id), [id]);
+  const mine = useAsync(() => backend.myRating(id), [id, principal]);
   const [tableName, setTableName] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const rating = useRef<{ inFlight: boolean; want: number | null }>({
@@ -60,8 +61,13 @@ export function DatasetPage() {
       while (st.want !== null) {
         const sending = st.want;
         st.want = null;
-        const updated = await api.rate(m.id, user, sending);
-        if (st.want === null) ds.setValue(updated);
+        const updated = await backend.rate(m.id, sending);
+        if (st.want === null) {
+          ds.setValue(updated);
+          // What was sent is the user's rating now, also when signing in (which the IC asks for
+          // first) reloaded the remembered one meanwhile.
+          mine.setValue({ stars: sending });
+        }
       }
     } catch (e) {
       st.want = null;
@@ -74,7 +80,7 @@ export function DatasetPage() {
   const remove = async () => {
     if (!window.confirm(`Delete the dataset "${m.name}"? This cannot be undone.`)) return;
     try {
-      await api.deleteDataset(m.id);
+      await backend.deleteDataset(m.id);
       navigate('/library');
     } catch (e) {
       setActionError(e);
@@ -82,7 +88,7 @@ export function DatasetPage() {
   };
   const regenerate = async () => {
     try {
-      setJob(await api.regenerate(m.id));
+      setJob(await backend.regenerate(m.id));
     } catch (e) {
       setActionError(e);
     }
@@ -126,15 +132,16 @@ export function DatasetPage() {
         <h2>Download</h2>
         <div className="row">
           {formatsFor(m.type).map((f) => (
-            <a
+            <DownloadLink
               key={f}
-              className="button"
-              href={api.downloadUrl(m.id, f, dataset.tables.length > 1 ? table?.name : undefined)}
-              download
+              datasetId={m.id}
+              format={f}
+              table={dataset.tables.length > 1 ? table?.name : undefined}
+              onError={setActionError}
             >
               {f.toUpperCase()}
               {dataset.tables.length > 1 && table ? ` (${table.name})` : ''}
-            </a>
+            </DownloadLink>
           ))}
           <span style={{ flex: 1 }} />
           <button
@@ -144,9 +151,11 @@ export function DatasetPage() {
           >
             Regenerate
           </button>
-          <button type="button" className="danger" onClick={remove}>
-            Delete
-          </button>
+          {backend.capabilities.deleteDataset && (
+            <button type="button" className="danger" onClick={remove}>
+              Delete
+            </button>
+          )}
         </div>
         <ErrorBox error={actionError} />
       </section>

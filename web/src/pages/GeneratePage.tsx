@@ -2,7 +2,7 @@
 // job and watch it run. The data type lives in the URL (?type=code) so it can be linked to.
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api } from '../api/client';
+import { backend } from '../api/current';
 import type { DataType, Job } from '../api/types';
 import { ErrorBox } from '../components/ErrorBox';
 import { Field } from '../components/Field';
@@ -31,8 +31,8 @@ export function GeneratePage() {
   const type = TYPES.find((t) => t.id === search.get('type'))?.id ?? 'text';
   const setType = (t: DataType) => setSearch({ type: t }, { replace: true });
 
-  const models = useAsync(() => api.models(), []);
-  const jobs = useAsync(() => api.jobs(), []);
+  const models = useAsync(() => backend.models(), []);
+  const jobs = useAsync(() => backend.jobs(), []);
 
   const [name, setName] = useState('');
   const [tags, setTags] = useState('');
@@ -70,7 +70,7 @@ export function GeneratePage() {
     if (!built.request) return;
     setSubmitting(true);
     try {
-      setJob(await api.createJob(built.request));
+      setJob(await backend.createJob(built.request));
       jobs.reload();
     } catch (err) {
       setSubmitError(err);

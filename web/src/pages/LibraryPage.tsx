@@ -2,7 +2,7 @@
 // the URL so a filtered view can be bookmarked.
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../api/client';
+import { backend } from '../api/current';
 import type { DataType } from '../api/types';
 import { ErrorBox } from '../components/ErrorBox';
 import { formatBytes, formatCount, formatDecimal, formatScore, formatTime } from '../lib/format';
@@ -38,9 +38,9 @@ export function LibraryPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
-  const models = useAsync(() => api.models(), []);
+  const models = useAsync(() => backend.models(), []);
   const list = useAsync(
-    () => api.datasets({ type, model, q, min_quality: minQuality > 0 ? minQuality : null }),
+    () => backend.datasets({ type, model, q, min_quality: minQuality > 0 ? minQuality : null }),
     [type, model, q, minQuality],
   );
   const datasets = list.value?.datasets ?? [];

@@ -1,14 +1,14 @@
 // Models: the bundled and uploaded language models, the default per data type, deleting, and
 // uploading a Hugging Face model folder (hashed in the browser, sent in resumable 2 MiB chunks).
 import { useState } from 'react';
-import { api } from '../api/client';
+import { backend } from '../api/current';
 import { ErrorBox } from '../components/ErrorBox';
 import { useAsync } from '../lib/useAsync';
 import { ModelCard } from './models/ModelCard';
 import { UploadForm } from './models/UploadForm';
 
 export function ModelsPage() {
-  const list = useAsync(() => api.models(), []);
+  const list = useAsync(() => backend.models(), []);
   const [error, setError] = useState<unknown>(null);
   const changed = (e?: unknown) => {
     setError(e ?? null);
@@ -18,6 +18,12 @@ export function ModelsPage() {
   return (
     <>
       <h1>Models</h1>
+      {backend.kind === 'ic' && (
+        <p className="notice" data-testid="ic-models-notice">
+          The generator&apos;s catalog on the Internet Computer: each model with the engines that
+          hold it. Choosing the default model and deleting models are not available here.
+        </p>
+      )}
       <ErrorBox error={list.error ?? error} />
       {list.loading && !list.value && <p aria-live="polite">Loading…</p>}
       <ul className="cards" style={{ listStyle: 'none', padding: 0 }} data-testid="model-list">

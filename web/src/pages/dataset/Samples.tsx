@@ -1,6 +1,6 @@
 // A text or code dataset's samples, 50 at a time; code is syntax-highlighted.
 import { useEffect, useState } from 'react';
-import { api } from '../../api/client';
+import { backend } from '../../api/current';
 import type { Cell, Dataset } from '../../api/types';
 import { CodeBlock } from '../../components/CodeBlock';
 import { ErrorBox } from '../../components/ErrorBox';
@@ -18,7 +18,7 @@ export function Samples({ dataset }: { dataset: Dataset }) {
   useEffect(() => {
     if (!table || rows.length >= Math.min(shown, table.rows)) return;
     let live = true;
-    api.rows(id, table.name, rows.length, shown - rows.length).then(
+    backend.rows(id, table.name, rows.length, shown - rows.length).then(
       (p) => {
         if (!live) return;
         setColumns(p.columns);

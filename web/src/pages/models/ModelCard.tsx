@@ -1,6 +1,6 @@
 // One model: its metadata, files and checksums, Make default and Delete.
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { backend } from '../../api/current';
 import type { Model } from '../../api/types';
 import { formatBytes, formatCount, formatTime } from '../../lib/format';
 
@@ -27,7 +27,7 @@ export function ModelCard({
   };
   const remove = () => {
     if (window.confirm(`Delete the model "${model.name || model.id}"?`))
-      act(() => api.deleteModel(model.id));
+      act(() => backend.deleteModel(model.id));
   };
   return (
     <li className="card" data-model-id={model.id}>
@@ -74,16 +74,16 @@ export function ModelCard({
         </details>
       </div>
       <div className="side row" style={{ alignItems: 'flex-start' }}>
-        {!isDefault && (
+        {!isDefault && backend.capabilities.setDefaultModel && (
           <button
             type="button"
             disabled={busy}
-            onClick={() => act(() => api.setDefault(model.data_type, model.id))}
+            onClick={() => act(() => backend.setDefaultModel(model.data_type, model.id))}
           >
             Make default
           </button>
         )}
-        {!model.bundled && (
+        {!model.bundled && backend.capabilities.deleteModel && (
           <button
             type="button"
             className="danger"

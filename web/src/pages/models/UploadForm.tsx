@@ -1,11 +1,11 @@
 // Uploading a Hugging Face model folder: metadata, file selection, progress, Stop.
 import { useId, useMemo, useRef, useState } from 'react';
-import { api } from '../../api/client';
+import { backend } from '../../api/current';
 import type { Model } from '../../api/types';
 import { ErrorBox } from '../../components/ErrorBox';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes } from '../../lib/format';
-import { selectModelFiles, uploadModel, type UploadProgress } from '../../lib/upload';
+import { selectModelFiles, type UploadProgress } from '../../lib/upload';
 
 export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   const uid = useId();
@@ -30,8 +30,7 @@ export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
     if (!idOk || selection.missing.length) return;
     abort.current = new AbortController();
     try {
-      const model = await uploadModel(
-        api,
+      const model = await backend.uploadModel(
         { model_id: modelId, name: name || modelId, data_type: dataType, license, description },
         selection.accepted,
         setProgress,
@@ -62,6 +61,14 @@ export function UploadForm({ onUploaded }: { onUploaded: () => void }) {
         A GPT-2 model folder in Hugging Face form: config.json, model.safetensors and a tokenizer
         (tokenizer.json, or vocab.json and merges.txt).
       </p>
+      {backend.kind === 'ic' && (
+        <p className="notice" data-testid="ic-upload-notice">
+          On the Internet Computer the files go to every engine of the generator&apos;s pool, which
+          then loads the model with 8-bit weights (q8) and adds it to the catalog. Uploading needs a
+          controller or an authorised uploader of the engines, loading and cataloguing a controller
+          of the generator; you are asked to sign in first.
+        </p>
+      )}
       <div className="grid-form">
         <div className="field">
           <label htmlFor={`${uid}-files`}>Files</label>
