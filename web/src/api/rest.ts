@@ -1,7 +1,7 @@
 // The Backend of `hyv serve`: /api/v1 through ApiClient, a job's live events through its SSE
 // stream (polling the job once the stream ends early or breaks), downloads as links.
 import type { Backend } from './backend';
-import { ApiClient, api as defaultClient } from './client';
+import { ApiClient, api as defaultClient, type FetchLike } from './client';
 import { readJobEvents, type JobEvent } from './sse';
 import type { DatasetFilter, DownloadFormat, JobRequest } from './types';
 import { getUserId } from '../lib/storage';
@@ -16,7 +16,11 @@ export class RestBackend implements Backend {
   readonly auth = null;
   private userId: string | null = null;
 
-  constructor(readonly client: ApiClient = defaultClient) {}
+  // streamFetch: what reads the event stream (tests); the browser's fetch by default.
+  constructor(
+    readonly client: ApiClient = defaultClient,
+    private readonly streamFetch?: FetchLike,
+  ) {}
 
   // The random id ratings are kept under (localStorage), made on first use.
   private user(): string {
@@ -65,7 +69,9 @@ export class RestBackend implements Backend {
   // The stream ends when the job stops; if it ended early or broke (a restarted server), the job
   // is polled until it stops.
   async followJob(id: string, onEvent: (e: JobEvent) => void, signal: AbortSignal) {
-    await readJobEvents(this.client.jobEventsUrl(id), onEvent, signal).catch(() => undefined);
+    await readJobEvents(this.client.jobEventsUrl(id), onEvent, signal, this.streamFetch).catch(
+      () => undefined,
+    );
     while (!signal.aborted) {
       const job = await this.client.job(id);
       if (signal.aborted) return;
