@@ -16,7 +16,7 @@ import { signInSite, testUserPrincipal } from './signin.mjs';
 
 // The test users on the sign-in page; `dev` is a controller of every canister (it may upload
 // models from the browser), the others are ordinary users.
-export const TEST_USERS = ['dev', 'alice', 'bob'];
+export const TEST_USERS = ['dev', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 export const CONTROLLER_USER = 'dev';
 export const ENGINES = ['hyv_ai_engine', 'hyv_ai_engine_2'];
 
