@@ -47,6 +47,7 @@ const idlFactory = ({ IDL: I }) => I.Service({
 const TEXT = '{"prompts":["Hello"],"samples":1,"max_tokens":4,"seed":"1"}';
 const jobArg = { data_type: 'text', params: TEXT, name: [], tags: [] };
 const utf8 = new TextEncoder();
+const LEDGER = 'ryjl3-tyaaa-aaaaa-aaaba-cai'; // an id in range other than the generator's
 
 const owner = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(7));
 let ic;
@@ -195,7 +196,7 @@ test('an expired delegation and one whose targets exclude the canister are refus
       (e) => assert.match(e.message, /400[\s\S]*expired/));
     const elsewhere = DelegationIdentity.fromDelegation(session,
       await DelegationChain.create(root, session.getPublicKey(), undefined,
-                                   { targets: [Principal.fromText('ryjl3-tyaaa-aaaaa-aaaba-cai')] }));
+                                   { targets: [Principal.fromText(LEDGER)] }));
     await rejects((await actorFor(elsewhere, { retryTimes: 0 })).job_submit(jobArg),
       (e) => assert.match(e.message, /400[\s\S]*not one of the delegation targets/));
     await rejects((await actorFor(elsewhere, { retryTimes: 0 })).jobs_mine(),
@@ -289,6 +290,46 @@ test('an asynchronous (v2) call, polled through read_state', async () => {
   assert.equal(await jobsOf(owner), before + 1);
 });
 
+test('a call not answered within the sync timeout: 202, then the agent polls read_state',
+  async () => {
+    const actor = await actorFor(owner);
+    const before = await jobsOf(owner);
+    const step = ic.network.step;
+    ic.network.step = () => null; // as if the network were busy: nothing runs for a while
+    ic.syncCallTimeoutMs = 50;
+    setTimeout(() => {
+      ic.network.step = step;
+    }, 400);
+    try {
+      const r = await actor.job_submit(jobArg);
+      assert.ok('Ok' in r, JSON.stringify(r));
+    } finally {
+      ic.network.step = step;
+      ic.syncCallTimeoutMs = 10_000;
+    }
+    const calls = log.filter((e) => e.kind === 'call' && e.method_name === 'job_submit');
+    assert.equal(calls.at(-1).status, 202);
+    assert.ok(log.slice(log.indexOf(calls.at(-1))).some((e) => e.kind === 'read_state'),
+              'polled');
+    assert.equal(await jobsOf(owner), before + 1);
+  });
+
+test('subnet read_state: the canister ranges and node keys, certified for the subnet',
+  async () => {
+    const agent = await agentFor(new AnonymousIdentity());
+    const subnetId = await agent.getSubnetIdFromCanister(gid);
+    assert.deepEqual(subnetId.toUint8Array(), ic.subnetId);
+    const state = await agent.readSubnetState(subnetId, {
+      paths: [[utf8.encode('canister_ranges'), ic.subnetId], [utf8.encode('subnet')]] });
+    const cert = await Certificate.create({ certificate: state.certificate,
+                                            rootKey: agent.rootKey, principal: { subnetId } });
+    const key = lookupResultToBuffer(cert.lookup_path(['subnet', ic.subnetId, 'node', ic.nodeId,
+                                                       'public_key']));
+    assert.equal(key.length, 44);
+    const shards = cert.lookup_subtree(['canister_ranges', ic.subnetId]);
+    assert.equal(shards.status, 'Found');
+  });
+
 test('an expired request, a flipped signature byte and bad CBOR are 400', async () => {
   const expired = await envelope(owner, {
     ingress_expiry: BigInt(Date.now() - 60_000) * 1_000_000n });
@@ -308,7 +349,7 @@ test('an expired request, a flipped signature byte and bad CBOR are 400', async 
   const garbage = await post(`/api/v4/canister/${gid}/call`, Uint8Array.of(0xd9, 0xd9, 0xf7, 0xff));
   assert.equal(garbage.status, 400);
   const wrongEcid = await envelope(owner);
-  assert.equal((await post('/api/v4/canister/ryjl3-tyaaa-aaaaa-aaaba-cai/call', wrongEcid.body))
+  assert.equal((await post(`/api/v4/canister/${LEDGER}/call`, wrongEcid.body))
     .status, 400, 'the effective canister id must be the canister id');
 });
 
@@ -331,6 +372,23 @@ test('a replayed request runs once and gets the same answer', async () => {
   assert.deepEqual(await replyOf(first), await replyOf(second));
   assert.equal(runs('job_submit'), submits + 1, 'the method ran once');
   assert.equal(await jobsOf(owner), before + 1);
+});
+
+test('the v3 call and the v2 query routes answer too; unknown routes are 404', async () => {
+  const e = await envelope(owner);
+  const v3 = await post(`/api/v3/canister/${gid}/call`, e.body);
+  assert.equal(v3.status, 200);
+  const body = decode(new Uint8Array(await v3.arrayBuffer()));
+  assert.equal(body.status, 'replied');
+  const cert = await Certificate.create({ certificate: body.certificate, rootKey: ic.rootKey,
+                                          principal: { canisterId: gid } });
+  assert.equal(new TextDecoder().decode(lookupResultToBuffer(
+    cert.lookup_path(['request_status', e.id, 'status']))), 'replied');
+  const signed = await envelope(owner, { request_type: 'query', method_name: 'jobs_mine',
+                                         arg: IDL.encode([], []) });
+  const v2 = await post(`/api/v2/canister/${gid}/query`, signed.body);
+  assert.equal(decode(new Uint8Array(await v2.arrayBuffer())).status, 'replied');
+  assert.equal((await post(`/api/v4/canister/${gid}/query`, signed.body)).status, 404);
 });
 
 test('certificates signed with another key are refused by the agent', async () => {

@@ -64,7 +64,9 @@ function answer(res, status, text, cookie) {
 export function assetsHandler(dir, cookie) {
   const root = realpathSync(dir);
   return (req, res, url) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'GET only', cookie());
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return answer(res, 405, 'GET only', cookie());
+    }
     const rawPath = req.url.split('?')[0];
     const parts = segments(rawPath);
     if (parts === null) return answer(res, 400, 'bad path', cookie());

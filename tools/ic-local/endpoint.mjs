@@ -213,8 +213,9 @@ export class LocalIc {
     for (const r of this.pending) {
       const result = r.handle.result;
       if (result !== null) {
-        if (result.reply !== undefined) Object.assign(r, { status: 'replied', reply: result.reply });
-        else {
+        if (result.reply !== undefined) {
+          Object.assign(r, { status: 'replied', reply: result.reply });
+        } else {
           Object.assign(r, { status: 'rejected', rejectCode: result.code,
                              rejectMessage: result.reject, errorCode: errorCode(result) });
         }
