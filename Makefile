@@ -48,7 +48,7 @@ test: build web wasm canisters
 
 # The native code and its tests built with AddressSanitizer and UndefinedBehaviorSanitizer (any
 # report fails the test), then the native suite. Left out: tests that build wasm32 modules or
-# canisters, or drive the web app (canister.*, e2e.*, wasm.*, *wasm_parity*): what they check is
+# canisters, or drive the web app (canister.*, ic_local.*, e2e.*, wasm.*, *wasm_parity*): what they check is
 # the wasm32 code, which these sanitizers do not instrument; and cli.hostile_flags_test, which runs
 # hyv under `ulimit -v`, where AddressSanitizer cannot map its shadow memory. See docs/fuzzing.md.
 # GCC's -Wmaybe-uninitialized is unreliable with the sanitizers' instrumentation (GCC's manual says
@@ -60,7 +60,7 @@ test-asan: deps
 	  -DCMAKE_EXE_LINKER_FLAGS="$(HYV_SANITIZE_FLAGS)" > /dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) -E '^(canister|e2e|wasm)\.|wasm_parity|^cli\.hostile_flags_test$$'
+	  ctest --output-on-failure -j $(JOBS) -E '^(canister|e2e|wasm|ic_local)\.|wasm_parity|^cli\.hostile_flags_test$$'
 
 # libFuzzer harnesses for every parser (fuzz/, docs/fuzzing.md), built with clang, each run for
 # FUZZ_SECONDS on its corpus (FUZZ="csv schema" runs only those); prints executions and crashes.
