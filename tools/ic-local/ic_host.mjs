@@ -32,6 +32,7 @@
 // balance), composite queries, canister_inspect_message.
 import { readFileSync } from 'node:fs';
 import { instrumentForCounting, kCounterExport } from './instruction_counting.mjs';
+import { WasmCursor, wasmSections } from './wasm_sections.mjs';
 import { instrumentWithIcCosts, systemApiCost } from './ic_costs.mjs';
 
 export const ANONYMOUS = Uint8Array.of(4);
@@ -49,56 +50,40 @@ export class Trap extends Error {}
 // The replica exports a canister's table itself to call callbacks by index; do the same when the
 // module does not (wasm-ld exports it only with --export-table). Returns [bytes, table export].
 function withTableExport(wasm) {
-  const sections = [];
-  let at = 8;
-  const u32 = () => {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = wasm[at++];
-      result += (byte & 0x7f) * scale;
-      scale *= 128;
-      if ((byte & 0x80) === 0) return result;
-    }
-  };
-  while (at < wasm.length) {
-    const start = at;
-    const id = wasm[at++];
-    const size = u32();
-    sections.push({ id, start, payload: at, end: at + size });
-    at += size;
-  }
+  const sections = wasmSections(wasm);
+  const c = new WasmCursor(wasm);
+  const u32 = () => c.u32();
   const find = (id) => sections.find((s) => s.id === id);
   let tables = find(4) ? 1 : 0; // wasm-ld defines at most one table
   const imports = find(2);
   if (imports) {
-    at = imports.payload;
+    c.at = imports.payload;
     for (let n = u32(); n > 0; n--) {
-      at += u32();
-      at += u32();
-      const kind = wasm[at++];
+      c.at += u32();
+      c.at += u32();
+      const kind = wasm[c.at++];
       if (kind === 0) u32();
       else if (kind === 1) {
         tables += 1;
-        at += 1;
+        c.at += 1;
         if (u32() & 1) u32();
         u32();
       } else if (kind === 2) {
         if (u32() & 1) u32();
         u32();
-      } else at += 2;
+      } else c.at += 2;
     }
   }
   const exports = find(7);
   if (tables === 0 || exports === undefined) return [wasm, null];
-  at = exports.payload;
+  c.at = exports.payload;
   const count = u32();
-  const entries = at;
+  const entries = c.at;
   for (let i = 0; i < count; i++) {
     const n = u32();
-    const name = Buffer.from(wasm.subarray(at, at + n)).toString('utf8');
-    at += n;
-    const kind = wasm[at++];
+    const name = Buffer.from(wasm.subarray(c.at, c.at + n)).toString('utf8');
+    c.at += n;
+    const kind = wasm[c.at++];
     u32();
     if (kind === 1) return [wasm, name];
   }
