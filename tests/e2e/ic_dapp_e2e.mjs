@@ -11,16 +11,13 @@
 // Usage: node tests/e2e/ic_dapp_e2e.mjs --hyv build/hyv --canisters build/canisters --out DIR
 import { Actor, HttpAgent } from '@icp-sdk/core/agent';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadIdlFactories } from '../../tools/ic-local/bindings.mjs';
 import { startDapp } from '../../tools/ic-local/run.mjs';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { launchChromium } from './chromium.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,7 +26,6 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-const CHROMIUM = process.env.HYV_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = args.out ?? 'build/e2e-ic-screenshots';
 const JOB_TIMEOUT_MS = 240_000;
 mkdirSync(OUT, { recursive: true });
@@ -56,17 +52,7 @@ const generator = Actor.createActor(idl.hyv_generator, {
   canisterId: dapp.ids.hyv_generator,
 });
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 
 // `expected`: text of console errors this page provokes on purpose (a refused call).
 async function newPage(expected = null) {

@@ -7,12 +7,9 @@
 //
 // Usage: node tests/e2e/studio_e2e.mjs --url http://127.0.0.1:PORT --token T --out DIR --model-dir DIR
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+import { launchChromium } from './chromium.mjs';
 
 const args = Object.fromEntries(
   process.argv
@@ -26,7 +23,6 @@ const BASE = args.url;
 const TOKEN = args.token ?? '';
 const OUT = args.out ?? 'build/e2e-screenshots';
 const MODEL_DIR = args['model-dir'];
-const CHROMIUM = process.env.HYV_CHROMIUM ?? '/usr/bin/chromium';
 mkdirSync(OUT, { recursive: true });
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -57,17 +53,7 @@ async function api(path, init = {}) {
   return res.status === 204 ? null : res.json();
 }
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 
 // `expected`: console text of an error this page is meant to provoke (an HTTP status such as 401,
 // or a network failure); the browser's console line for it is not counted as an error.
