@@ -74,12 +74,13 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port ${values.port}: must be 0..65535`);
   }
+  // Upload progress at most once a second per line of work, and always each file's last chunk.
   let last = 0;
-  const log = (m) => {  // upload progress, at most a line a second
-    if (Date.now() - last > 1000 || / \d+\/\d+ bytes$/.test(m) === false) {
-      last = Date.now();
-      console.log(`hyv: ${m}`);
-    }
+  const log = (m) => {
+    const progress = / (\d+)\/(\d+) bytes$/.exec(m);
+    if (progress && progress[1] !== progress[2] && Date.now() - last < 1000) return;
+    last = Date.now();
+    console.log(`hyv: ${m}`);
   };
   const requestLog = values.verbose ? (m) => console.log(`ic: ${m}`) : undefined;
   console.log('hyv: starting the local IC endpoint, installing the canisters, deploying models');
