@@ -4,7 +4,9 @@
 // deploys the models with the agent (deploy.mjs), and prints the URL. State lives in memory:
 // stopping the endpoint forgets it.
 //   node tools/ic-local/run.mjs [--port 4943] [--canisters build/canisters] [--web web/dist]
-//                               [--quantize q8|none] [--verbose]
+//                               [--quantize none|q8] [--verbose]
+// Engines load f32 weights by default: the dataset manifest names the model's sha256 and not the
+// engine's weights, and f32 is what `hyv dataset` uses, so a manifest gives the CLI's bytes.
 import { HttpAgent } from '@icp-sdk/core/agent';
 import { Ed25519KeyIdentity } from '@icp-sdk/core/identity';
 import { createHash } from 'node:crypto';
@@ -32,7 +34,7 @@ function need(path, how) {
 
 // Brings the dapp up; returns { ic, url, frontendUrl, ids }. Used by `make run-ic` and the tests.
 export async function startDapp({ port = 4943, canisters = 'build/canisters', web = 'web/dist',
-                                  quantize = 'q8', log = () => {}, requestLog } = {}) {
+                                  quantize = 'none', log = () => {}, requestLog } = {}) {
   for (const name of ['hyv_generator', 'hyv_ai_engine']) {
     need(`${canisters}/${name}.wasm`, 'build it with `make canisters`');
   }
@@ -67,14 +69,14 @@ async function main() {
     port: { type: 'string', default: '4943' },
     canisters: { type: 'string', default: 'build/canisters' },
     web: { type: 'string', default: 'web/dist' },
-    quantize: { type: 'string', default: 'q8' },
+    quantize: { type: 'string', default: 'none' },
     verbose: { type: 'boolean', default: false },
   } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port ${values.port}: must be 0..65535`);
   }
-  // Upload progress at most once a second per line of work, and always each file's last chunk.
+  // Upload progress at most once a second, and always each file's last chunk.
   let last = 0;
   const log = (m) => {
     const progress = / (\d+)\/(\d+) bytes$/.exec(m);
