@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IcHost } from '../tools/ic-local/ic_host.mjs';
+import { wasmMetadata } from '../tools/ic-local/wasm_metadata.mjs';
+import { WasmReader } from '../tools/ic-local/wasm_sections.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -109,39 +111,16 @@ for (const [f, n] of rows) {
 // `vec record { nat16; text }` (function index, name), as its __get_profiling clients expect.
 function functionNames(wasm) {
   const names = new Map();
-  let p = 8;
-  const u = () => {
-    let r = 0;
-    let s = 1;
-    for (;;) {
-      const b = wasm[p++];
-      r += (b & 0x7f) * s;
-      s *= 128;
-      if ((b & 0x80) === 0) return r;
-    }
-  };
-  while (p < wasm.length) {
-    const id = wasm[p++];
-    const size = u();
-    const end = p + size;
-    if (id === 0) {
-      const len = u();
-      const name = Buffer.from(wasm.subarray(p, p + len)).toString();
-      p += len;
-      const header = '4449444c026d016c02007a0171010';
-      if (name === 'icp:public name' &&
-          Buffer.from(wasm.subarray(p, p + 15)).toString('hex').startsWith(header)) {
-        p += 15;
-        for (let n = u(); n > 0; n--) {
-          const idx = wasm[p] | (wasm[p + 1] << 8);
-          p += 2;
-          const l = u();
-          names.set(idx, Buffer.from(wasm.subarray(p, p + l)).toString());
-          p += l;
-        }
-      }
-    }
-    p = end;
+  const section = wasmMetadata(wasm).get('name')?.content;
+  const header = '4449444c026d016c02007a0171010';
+  if (!section || !Buffer.from(section.subarray(0, 15)).toString('hex').startsWith(header)) {
+    return names;
+  }
+  const r = new WasmReader(section, 15);
+  for (let n = r.u32(); n > 0; n--) {
+    const idx = section[r.at] | (section[r.at + 1] << 8);
+    r.at += 2;
+    names.set(idx, r.name());
   }
   return names;
 }

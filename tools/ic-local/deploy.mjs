@@ -33,7 +33,8 @@ function bigints(_, v) {
 export async function uploadModel(engine, { name, dir }, { quantize = 'q8', log = () => {} } = {}) {
   for (const file of MODEL_FILES) {
     const data = readFileSync(`${dir}/${file}`);
-    const begin = { name: `${name}.${file}`, total_bytes: BigInt(data.length), sha256: sha256(data) };
+    const begin = { name: `${name}.${file}`, total_bytes: BigInt(data.length),
+                    sha256: sha256(data) };
     const id = ok(await engine.model_upload_begin(begin), `${name}.${file}: model_upload_begin`);
     for (let at = 0; at < data.length; at += CHUNK_BYTES) {
       const bytes = data.subarray(at, at + CHUNK_BYTES);

@@ -12,6 +12,7 @@
 // A minimal decoder: it knows every opcode's immediates so it can walk a body, and re-encodes
 // only the code, global and export sections.
 import { kCounterExport } from './instruction_counting.mjs';
+import { leb, WasmReader, wasmSections } from './wasm_sections.mjs';
 
 // Costs that differ from 1. Scalar opcodes by byte; 0xFC and 0xFD (SIMD) ones by sub-opcode.
 const kScalarCost = new Map([
@@ -66,40 +67,6 @@ export function systemApiCost(name, bytes = 0) {
   return BigInt(base + bytes);
 }
 
-class Reader {
-  constructor(bytes, at = 0) {
-    this.b = bytes;
-    this.at = at;
-  }
-  u32() {
-    let r = 0;
-    let s = 1;
-    for (;;) {
-      const x = this.b[this.at++];
-      r += (x & 0x7f) * s;
-      s *= 128;
-      if ((x & 0x80) === 0) return r;
-    }
-  }
-  skipLeb() {
-    while (this.b[this.at++] & 0x80);
-  }
-  name() {
-    const n = this.u32();
-    this.at += n;
-  }
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let x = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) x |= 0x80;
-    out.push(x);
-  } while (n > 0);
-  return Buffer.from(out);
-}
 const sleb64 = (v) => {
   const out = [];
   let n = BigInt(v);
@@ -119,7 +86,7 @@ const sleb64 = (v) => {
 function skipImmediates(r, op) {
   switch (op) {
     case 0x02: case 0x03: case 0x04: { // blocktype: 0x40, a valtype, or an s33 type index
-      const t = r.b[r.at];
+      const t = r.bytes[r.at];
       if (t === 0x40 || (t >= 0x6f && t <= 0x7f)) r.at += 1;
       else r.skipLeb();
       return { cost: kScalarCost.get(op) ?? 1 };
@@ -177,7 +144,7 @@ function skipImmediates(r, op) {
 // One function body with the counter updates inserted. scratch: an i32 local of the function
 // (added by the caller) for bulk memory sizes.
 function instrumentBody(body, counter, scratch) {
-  const r = new Reader(body);
+  const r = new WasmReader(body);
   const localsStart = 0;
   for (let n = r.u32(); n > 0; n--) {
     r.skipLeb();
@@ -214,23 +181,10 @@ function instrumentBody(body, counter, scratch) {
   return { locals: body.subarray(localsStart, localsEnd), code: Buffer.concat(out) };
 }
 
-function readSections(wasm) {
-  const r = new Reader(wasm, 8);
-  const sections = [];
-  while (r.at < wasm.length) {
-    const start = r.at;
-    const id = wasm[r.at++];
-    const size = r.u32();
-    sections.push({ id, start, payload: r.at, end: r.at + size });
-    r.at += size;
-  }
-  return sections;
-}
-
 function paramCounts(wasm, sections) {
   const types = [];
   const typeSection = sections.find((s) => s.id === 1);
-  const r = new Reader(wasm, typeSection.payload);
+  const r = new WasmReader(wasm, typeSection.payload);
   for (let n = r.u32(); n > 0; n--) {
     r.at += 1; // 0x60
     const params = r.u32();
@@ -242,7 +196,7 @@ function paramCounts(wasm, sections) {
   let importedGlobals = 0;
   const imports = sections.find((s) => s.id === 2);
   if (imports) {
-    const ir = new Reader(wasm, imports.payload);
+    const ir = new WasmReader(wasm, imports.payload);
     for (let n = ir.u32(); n > 0; n--) {
       ir.name();
       ir.name();
@@ -254,14 +208,14 @@ function paramCounts(wasm, sections) {
     }
   }
   const funcs = sections.find((s) => s.id === 3);
-  const fr = new Reader(wasm, funcs.payload);
+  const fr = new WasmReader(wasm, funcs.payload);
   const params = [];
   for (let n = fr.u32(); n > 0; n--) params.push(types[fr.u32()]);
   return { params, importedGlobals };
 }
 
 function localCount(locals) {
-  const r = new Reader(locals);
+  const r = new WasmReader(locals);
   let total = 0;
   for (let n = r.u32(); n > 0; n--) {
     total += r.u32();
@@ -273,14 +227,14 @@ function localCount(locals) {
 // Returns the module with IC-table counting and the counter exported as kCounterExport.
 export function instrumentWithIcCosts(wasm) {
   wasm = Buffer.from(wasm);
-  const sections = readSections(wasm);
+  const sections = wasmSections(wasm);
   const { params, importedGlobals } = paramCounts(wasm, sections);
   const globals = sections.find((s) => s.id === 6);
-  const localGlobals = globals ? new Reader(wasm, globals.payload).u32() : 0;
+  const localGlobals = globals ? new WasmReader(wasm, globals.payload).u32() : 0;
   const counter = importedGlobals + localGlobals;
 
   const code = sections.find((s) => s.id === 10);
-  const cr = new Reader(wasm, code.payload);
+  const cr = new WasmReader(wasm, code.payload);
   const bodies = [];
   const count = cr.u32();
   for (let i = 0; i < count; i++) {
@@ -290,7 +244,7 @@ export function instrumentWithIcCosts(wasm) {
     const scratchIndex = params[i] + localCount(body);
     const { locals, code: instrs } = instrumentBody(body, counter, scratchIndex);
     // One more local group: the i32 scratch.
-    const lr = new Reader(locals);
+    const lr = new WasmReader(locals);
     const groups = lr.u32();
     const newLocals = Buffer.concat([leb(groups + 1), locals.subarray(lr.at), Buffer.of(1, 0x7f)]);
     const newBody = Buffer.concat([newLocals, instrs]);
@@ -301,14 +255,14 @@ export function instrumentWithIcCosts(wasm) {
   const globalEntry = Buffer.of(0x7e, 0x01, 0x42, 0x00, 0x0b); // mut i64 = i64.const 0
   let globalPayload = Buffer.concat([leb(1), globalEntry]);
   if (globals) {
-    const gr = new Reader(wasm, globals.payload);
+    const gr = new WasmReader(wasm, globals.payload);
     gr.u32();
     globalPayload = Buffer.concat([leb(localGlobals + 1), wasm.subarray(gr.at, globals.end),
       globalEntry]);
   }
 
   const exportsSection = sections.find((s) => s.id === 7);
-  const er = new Reader(wasm, exportsSection.payload);
+  const er = new WasmReader(wasm, exportsSection.payload);
   const exportCount = er.u32();
   const exportPayload = Buffer.concat([leb(exportCount + 1), wasm.subarray(er.at, exportsSection.end),
     leb(kCounterExport.length), Buffer.from(kCounterExport), Buffer.of(3), leb(counter)]);

@@ -32,7 +32,7 @@
 // balance), composite queries, canister_inspect_message.
 import { readFileSync } from 'node:fs';
 import { instrumentForCounting, kCounterExport } from './instruction_counting.mjs';
-import { WasmCursor, wasmSections } from './wasm_sections.mjs';
+import { leb, WasmReader, wasmSections } from './wasm_sections.mjs';
 import { instrumentWithIcCosts, systemApiCost } from './ic_costs.mjs';
 
 export const ANONYMOUS = Uint8Array.of(4);
@@ -51,7 +51,7 @@ export class Trap extends Error {}
 // module does not (wasm-ld exports it only with --export-table). Returns [bytes, table export].
 function withTableExport(wasm) {
   const sections = wasmSections(wasm);
-  const c = new WasmCursor(wasm);
+  const c = new WasmReader(wasm);
   const u32 = () => c.u32();
   const find = (id) => sections.find((s) => s.id === id);
   let tables = find(4) ? 1 : 0; // wasm-ld defines at most one table
@@ -87,16 +87,6 @@ function withTableExport(wasm) {
     u32();
     if (kind === 1) return [wasm, name];
   }
-  const leb = (n) => {
-    const out = [];
-    do {
-      let byte = n & 0x7f;
-      n = Math.floor(n / 128);
-      if (n > 0) byte |= 0x80;
-      out.push(byte);
-    } while (n > 0);
-    return Buffer.from(out);
-  };
   const payload = Buffer.concat([leb(count + 1), wasm.subarray(entries, exports.end),
     leb(5), Buffer.from('table'), Buffer.of(1, 0)]);
   return [Buffer.concat([wasm.subarray(0, exports.start), Buffer.of(7), leb(payload.length),

@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { leb, WasmReader, wasmSections } from './wasm_sections.mjs';
 
 export const kCounterExport = '__hyv_instruction_counter';
 export const kReservedStablePage = 1;
@@ -43,7 +44,7 @@ export function instrumentForCounting(bytes, trace = null) {
 // code bodies. __get_cycles' body stores the Candid header at address 0, then
 // `i32.const 7; global.get COUNTER; i64.store` writes the counter after it.
 function exportCounter(wasm) {
-  const sections = readSections(wasm);
+  const sections = new Map(wasmSections(wasm).filter((s) => s.id !== 0).map((s) => [s.id, s]));
   const importedFunctions = countImportedFunctions(wasm, sections.get(2));
   const exportSection = sections.get(7);
   const exports = readExports(wasm, exportSection);
@@ -60,57 +61,9 @@ function exportCounter(wasm) {
     payload, wasm.subarray(exportSection.end)]);
 }
 
-function leb(n) {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-
-class Reader {
-  constructor(bytes, at) {
-    this.bytes = bytes;
-    this.at = at;
-  }
-  u32() {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = this.bytes[this.at++];
-      result += (byte & 0x7f) * scale;
-      scale *= 128;
-      if ((byte & 0x80) === 0) return result;
-    }
-  }
-  name() {
-    const n = this.u32();
-    const s = this.bytes.subarray(this.at, this.at + n).toString('utf8');
-    this.at += n;
-    return s;
-  }
-}
-
-function readSections(wasm) {
-  const sections = new Map();
-  const r = new Reader(wasm, 8);
-  while (r.at < wasm.length) {
-    const start = r.at;
-    const id = wasm[r.at++];
-    const size = r.u32();
-    const payload = r.at;
-    r.at = payload + size;
-    if (id !== 0) sections.set(id, { start, payload, end: r.at });
-  }
-  return sections;
-}
-
 function countImportedFunctions(wasm, section) {
   if (section === undefined) return 0;
-  const r = new Reader(wasm, section.payload);
+  const r = new WasmReader(wasm, section.payload);
   let functions = 0;
   for (let n = r.u32(); n > 0; n--) {
     r.name();
@@ -135,7 +88,7 @@ function countImportedFunctions(wasm, section) {
 }
 
 function readExports(wasm, section) {
-  const r = new Reader(wasm, section.payload);
+  const r = new WasmReader(wasm, section.payload);
   const count = r.u32();
   section.entriesStart = r.at;
   const exports = [];
@@ -148,7 +101,7 @@ function readExports(wasm, section) {
 }
 
 function codeBody(wasm, section, index) {
-  const r = new Reader(wasm, section.payload);
+  const r = new WasmReader(wasm, section.payload);
   const count = r.u32();
   if (index >= count) throw new Error('__get_cycles has no body');
   for (let i = 0; i < index; i++) {
@@ -162,7 +115,7 @@ function codeBody(wasm, section, index) {
 function findCounterGlobal(body) {
   for (let i = 0; i + 3 < body.length; i++) {
     if (body[i] === 0x41 && body[i + 1] === 0x07 && body[i + 2] === 0x23) {
-      return new Reader(body, i + 3).u32();
+      return new WasmReader(body, i + 3).u32();
     }
   }
   throw new Error('ic-wasm instrument: the counter global was not found in __get_cycles');

@@ -1,7 +1,7 @@
 // A canister module's metadata (IC interface specification: "Canister information"): its
 // custom sections named `icp:public <name>` / `icp:private <name>`, which read_state shows at
 // /canister/<id>/metadata/<name> (private ones to controllers only).
-import { WasmCursor, wasmSections } from './wasm_sections.mjs';
+import { WasmReader, wasmSections } from './wasm_sections.mjs';
 
 const decoder = new TextDecoder();
 
@@ -10,7 +10,7 @@ export function wasmMetadata(bytes) {
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61) return out; // not plain wasm
   for (const { id, payload, end } of wasmSections(bytes)) {
     if (id !== 0) continue;
-    const c = new WasmCursor(bytes, payload);
+    const c = new WasmReader(bytes, payload);
     const nameLength = c.u32();
     const name = decoder.decode(bytes.subarray(c.at, c.at + nameLength));
     const content = bytes.subarray(c.at + nameLength, end);
