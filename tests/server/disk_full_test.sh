@@ -52,32 +52,10 @@ import hashlib, json, os, re, subprocess, sys, time, urllib.request, urllib.erro
 url, data, mode, pid, here = sys.argv[1:6]
 sys.path.insert(0, here)
 import store_check
-api = url + "/api/v1"
+from studio_api import StudioApi
+studio = StudioApi(url, timeout=120)
+call, ok, wait = studio.call, studio.ok, studio.wait
 NO_SPACE = re.compile(r"No space left on device|disk is full|File too large")
-
-def call(method, path, body=None, raw=None):
-    payload = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-    req = urllib.request.Request(api + path, data=payload, method=method)
-    req.add_header("Content-Type", "application/octet-stream" if raw is not None else "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-def ok(method, path, body=None, raw=None, want=200):
-    status, text = call(method, path, body, raw)
-    assert status == want, f"{method} {path}: HTTP {status}, expected {want}: {text[:300]!r}"
-    return json.loads(text) if text else None
-
-def wait(job_id):
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        j = ok("GET", "/jobs/" + job_id)
-        if j["state"] not in ("queued", "running"):
-            return j
-        time.sleep(0.05)
-    sys.exit(f"job {job_id} did not finish: {j}")
 
 def fill(leave):
     """Leaves about `leave` bytes for the server's writes."""

@@ -18,9 +18,11 @@ import atexit, hashlib, json, os, random, re, subprocess, sys, threading, time, 
 hyv, tmp, here, rounds, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 sys.path.insert(0, here)
 import store_check
+from studio_api import StudioApi
 data = os.path.join(tmp, "data")
 rng = random.Random(seed)
-api = None
+studio = StudioApi()  # its url is set by start()
+call, ok, wait = studio.call, studio.ok, studio.wait
 server = None
 
 @atexit.register
@@ -31,7 +33,7 @@ def no_server_left():
         server.wait()
 
 def start():
-    global api, server
+    global server
     log = os.path.join(tmp, "serve.log")
     out = open(log, "w")
     server = subprocess.Popen([hyv, "serve", "--port", "0", "--data", data, "--jobs", "1"], stdout=out, stderr=out)
@@ -39,36 +41,12 @@ def start():
     while time.time() < deadline:
         m = re.search(r"^Hyv Studio: (http://[0-9.:]+)/", open(log).read(), re.M)
         if m:
-            api = m.group(1) + "/api/v1"
+            studio.url = m.group(1)
             return
         if server.poll() is not None:
             break
         time.sleep(0.02)
     sys.exit(f"hyv serve did not start: {open(log).read()}")
-
-def call(method, path, body=None, raw=None, timeout=60):
-    payload = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-    req = urllib.request.Request(api + path, data=payload, method=method)
-    req.add_header("Content-Type", "application/octet-stream" if raw is not None else "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-def ok(method, path, body=None, raw=None, want=200):
-    status, text = call(method, path, body, raw)
-    assert status == want, f"{method} {path}: HTTP {status}, expected {want}: {text[:300]!r}"
-    return json.loads(text) if text else None
-
-def wait(job_id, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        j = ok("GET", "/jobs/" + job_id)
-        if j["state"] not in ("queued", "running"):
-            return j
-        time.sleep(0.02)
-    sys.exit(f"job {job_id} did not finish: {j}")
 
 fixture = "tests/fixtures/tiny-gpt2"
 names = ["config.json", "model.safetensors", "vocab.json", "merges.txt"]

@@ -26,36 +26,16 @@ start() {
 
 # client STEP: one step of the scenario, in Python (urllib), against $URL.
 client() {
-  "$PY" - "$URL" "$DATA" "$TMP" "$1" <<'PYEOF'
+  "$PY" - "$URL" "$DATA" "$TMP" "$1" "$(dirname "$0")" <<'PYEOF'
 import hashlib, json, os, sys, time, urllib.request, urllib.error
-url, data, tmp, step = sys.argv[1:5]
-api = url + "/api/v1"
+url, data, tmp, step, here = sys.argv[1:6]
+sys.path.insert(0, here)
+from studio_api import StudioApi
+studio = StudioApi(url, timeout=120)
+call, ok = studio.call, studio.ok
 
-def call(method, path, body=None, raw=None):
-    payload = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-    req = urllib.request.Request(api + path, data=payload, method=method)
-    req.add_header("Content-Type", "application/octet-stream" if raw is not None else "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=120) as r:
-            text = r.read()
-            return r.status, text
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-def ok(method, path, body=None, raw=None, want=200):
-    status, text = call(method, path, body, raw)
-    if status != want:
-        sys.exit(f"{method} {path}: HTTP {status}, expected {want}: {text[:300]!r}")
-    return json.loads(text) if text else None
-
-def wait(job_id, until=lambda j: j["state"] not in ("queued", "running"), timeout=300):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        j = ok("GET", "/jobs/" + job_id)
-        if until(j):
-            return j
-        time.sleep(0.05)
-    sys.exit(f"job {job_id} did not get there in time: {j}")
+def wait(job_id, until=None, timeout=300):
+    return studio.wait(job_id, timeout=timeout, until=until)
 
 def save(name, value):
     open(os.path.join(tmp, name), "w").write(json.dumps(value))
