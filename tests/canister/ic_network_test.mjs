@@ -163,6 +163,21 @@ const log = (name, which) => [...net.query(name, which, none, me).reply];
   net.start('b');
 }
 
+// holdRequests: requests to b wait (ingress and a's call) while a's own messages still run.
+{
+  net.holdRequests('b');
+  const direct = net.submit('b', 'echo', Uint8Array.of(1), me);
+  const viaA = net.submit('a', 'relay', relay(bId, 'echo', Uint8Array.of(2)), me);
+  net.run();
+  assert.deepEqual([direct.result, viaA.result], [null, null], 'nothing reached b');
+  assert.deepEqual(net.pending().map((m) => [m.kind, m.to]).sort(),
+    [['ingress', 'b'], ['request', 'b']]);
+  net.holdRequests('b', false);
+  net.run();
+  assert.deepEqual([...direct.result.reply], [1]);
+  assert.deepEqual([...relayed(viaA.result).body], [2]);
+}
+
 // call_perform refused (it returns 2): no callback, the probe rejects with call()'s Status message.
 {
   const a = stats('a');

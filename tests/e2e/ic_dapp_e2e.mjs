@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadIdlFactories } from '../../tools/ic-local/bindings.mjs';
-import { startDapp } from '../../tools/ic-local/run.mjs';
+import { ENGINES, startDapp } from '../../tools/ic-local/run.mjs';
 import { launchChromium } from './chromium.mjs';
 
 const { values: args } = parseArgs({
@@ -85,7 +85,9 @@ async function signIn(page, user) {
 }
 
 // Clicks Generate and follows the job's monitor until it ends; records progress seen on the way.
-async function generateAndWatch(page) {
+// holdEngines: the engines get no request until the page has shown the job below 100%, so that
+// a small job cannot end before the first job_events poll (the check would depend on timing).
+async function generateAndWatch(page, { holdEngines = false } = {}) {
   await page.evaluate(() => {
     window.__seen = { progress: [], states: [], live: 0 };
     window.__watch = setInterval(() => {
@@ -102,7 +104,13 @@ async function generateAndWatch(page) {
       );
     }, 20);
   });
+  const hold = (on) => ENGINES.forEach((e) => dapp.ic.network.holdRequests(e, on));
+  if (holdEngines) hold(true);
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  if (holdEngines) {
+    await page.waitForFunction(() => window.__seen.progress.some((v) => v < 100));
+    hold(false);
+  }
   const mon = page.locator('[data-testid="job-monitor"]');
   await mon
     .and(
@@ -164,10 +172,10 @@ async function generateTextLike(page, type, { name, prompt, samples, maxTokens, 
   await page.getByLabel('Samples', { exact: true }).fill(String(samples));
   await page.getByLabel('Max tokens').fill(String(maxTokens));
   await page.getByLabel('Seed').fill(String(seed));
-  const run = await generateAndWatch(page);
+  const run = await generateAndWatch(page, { holdEngines: true });
   must(run.final === 'succeeded', `the ${type} job succeeded through the canisters`);
   check(
-    run.seen.progress.length > 1 && run.seen.progress.at(-1) === 100,
+    run.seen.progress.some((v) => v < 100) && run.seen.progress.at(-1) === 100,
     `${type} progress rose as job_events was polled (${run.seen.progress.join(' ')})`,
   );
   await page.getByRole('link', { name: 'Open dataset' }).click();

@@ -21,7 +21,8 @@
 //     refunds (the IC does not guarantee them either). msg_deadline tells the callee the deadline;
 //   - ordering: requests from one canister to another start in the order they were made (call
 //     order within a message, message order across messages); nothing else is ordered: ingress,
-//     responses and timers may be delivered in any order (deliver, reverseResponses, hold);
+//     responses and timers may be delivered in any order (deliver, reverseResponses, hold,
+//     holdRequests);
 //   - timers: a canister's global timer fires (canister_global_timer, a message of its own whose
 //     caller is the management canister) once network time passes it; it is cleared when it is
 //     scheduled, by an upgrade, and fires only while the canister is running. Time moves only
@@ -149,7 +150,7 @@ export class IcNetwork {
   // between the same two canisters is pending). Returns its description, or null when none can.
   step() {
     this.#tick();
-    const entry = this.queue.find((e) => !e.held && this.#inOrder(e));
+    const entry = this.queue.find((e) => !e.held && !this.#targetHeld(e) && this.#inOrder(e));
     if (entry === undefined) return null;
     return this.#run(entry);
   }
@@ -184,6 +185,12 @@ export class IcNetwork {
 
   release(id) {
     this.#entry(id).held = false;
+  }
+
+  // While on, requests to canister name (ingress and inter-canister) wait in the queue, as for a
+  // canister on a subnet that is slow to reach; its responses and timers still run.
+  holdRequests(name, on = true) {
+    this.#canister(name).holdingRequests = on;
   }
 
   // Reverses the order of the pending responses among themselves (requests keep theirs).
@@ -265,6 +272,12 @@ export class IcNetwork {
       d.method = e.call.method;
     }
     return d;
+  }
+
+  #targetHeld(e) {
+    if (e.kind === 'ingress') return this.#canister(e.to).holdingRequests === true;
+    if (e.kind !== 'request') return false;
+    return this.#byId(e.call.callee)?.holdingRequests === true;
   }
 
   // A request may run only if no older request between the same two canisters is pending.
