@@ -69,7 +69,7 @@ server.serve_forever()
 EOF
 $PY "$TMP/hub.py" tests/fixtures/tiny-gpt2 >"$TMP/port" 2>"$TMP/hub.err" &
 SERVER_PID=$!
-for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 PORT=$(cat "$TMP/port")
 [ -n "$PORT" ] || fail "local hub did not start: $(cat "$TMP/hub.err")"
 
