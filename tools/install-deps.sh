@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev
-  libbenchmark-dev
+  libbenchmark-dev libprotozero-dev
   clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
   libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for make fuzz (only recommended by clang)
   python3
+  python3-sentencepiece  # the oracle of the T5 (SentencePiece unigram) tokenizer's tests
   chromium  # the studio's end-to-end tests drive it through playwright-core
 )
 # Node.js may come from elsewhere than Debian (its npm then conflicts with Debian's): only install
