@@ -115,20 +115,6 @@ Status read_f32_transposed(const TensorView& t, int rows, int cols, float* out) 
   return finite ? Status::Ok() : check_finite(t);
 }
 
-Linear make_linear(WeightBuffer w, int rows, int cols, std::vector<float> bias, WeightType type) {
-  Linear l;
-  l.rows = rows;
-  l.cols = cols;
-  l.bias = std::move(bias);
-  if (type == WeightType::q8) {
-    l.quantized = true;
-    l.q = kernels::quantize_q8(w.data(), rows, cols);
-  } else {
-    l.w = std::move(w);
-  }
-  return l;
-}
-
 // HF Conv1D: weight (in, out) and bias (out); stored as a Linear of out rows.
 Result<Linear> load_conv1d(const TensorSource& src, const std::string& prefix, int in, int out,
                            const char* formula, const char* bias_formula, WeightType type) {
@@ -247,25 +233,6 @@ int64_t block_parameters(const Gpt2Config& c) {
 }
 
 }  // namespace
-
-void Linear::apply(float* out, const float* in, int tokens, bool accumulate, int16_t* x_q,
-                   float* x_scale, TaskRunner* runner) const {
-  const float* b = bias.empty() ? nullptr : bias.data();
-  if (quantized) {
-    kernels::quantize_i16(x_q, x_scale, in, tokens, cols, q.padded_cols);
-    kernels::matmul_q8(out, x_q, x_scale, q, b, tokens, accumulate, runner);
-  } else {
-    kernels::matmul_f32(out, in, w.data(), b, tokens, rows, cols, accumulate, runner);
-  }
-}
-
-void Linear::row(int r, float* out) const {
-  if (quantized) {
-    kernels::dequantize_row_q8(q, r, out);
-  } else {
-    std::memcpy(out, w.data() + static_cast<size_t>(r) * cols, sizeof(float) * cols);
-  }
-}
 
 struct Gpt2Loader::State {
   Gpt2Config config;
