@@ -1,12 +1,10 @@
 // config.json of a Hugging Face GPT-2 folder (GPT2Config) -> Gpt2Config.
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <string>
 
+#include "config_json.h"
 #include "hyv/engine/gpt2.h"
-#include "hyv/json_nesting.h"
-#include "hyv/json_parse.h"
 #include "str_cat.h"
 
 namespace hyv::engine {
@@ -14,21 +12,6 @@ namespace {
 
 constexpr const char* kAcceptedActivations[] = {"gelu_new", "gelu_pytorch_tanh", "gelu_fast",
                                                 "gelu"};
-
-Status field_error(const char* field, const std::string& what) {
-  return Status::Error(std::string("\"") + field + "\" " + what);
-}
-
-// Reads an integer field; absent leaves *out unchanged when optional, else is an error.
-Status read_int(const rapidjson::Value& doc, const char* field, bool required, int* out) {
-  auto it = doc.FindMember(field);
-  if (it == doc.MemberEnd()) {
-    return required ? field_error(field, "is missing") : Status::Ok();
-  }
-  if (!it->value.IsInt()) return field_error(field, "must be an integer");
-  *out = it->value.GetInt();
-  return Status::Ok();
-}
 
 // bos/eos ids: an integer, null (none) or absent (GPT-2's 50256 when the vocabulary has it).
 Status read_token_id(const rapidjson::Value& doc, const char* field, int vocab_size, int* out) {
@@ -41,7 +24,7 @@ Status read_token_id(const rapidjson::Value& doc, const char* field, int vocab_s
     *out = -1;
     return Status::Ok();
   }
-  if (!it->value.IsInt()) return field_error(field, "must be an integer or null");
+  if (!it->value.IsInt()) return config_field_error(field, "must be an integer or null");
   *out = it->value.GetInt();
   return Status::Ok();
 }
@@ -50,21 +33,23 @@ Status read_architecture_flags(const rapidjson::Value& doc) {
   auto type = doc.FindMember("model_type");
   if (type != doc.MemberEnd() &&
       (!type->value.IsString() || std::string(type->value.GetString()) != "gpt2")) {
-    return field_error("model_type", "is not \"gpt2\": this folder holds another architecture");
+    return config_field_error("model_type",
+                              "is not \"gpt2\": this folder holds another architecture");
   }
   // Variants that change the attention arithmetic; none of the published GPT-2 checkpoints use
   // them.
   auto scale = doc.FindMember("scale_attn_weights");
   if (scale != doc.MemberEnd() && scale->value.IsBool() && !scale->value.GetBool()) {
-    return field_error("scale_attn_weights", "= false is not supported");
+    return config_field_error("scale_attn_weights", "= false is not supported");
   }
   auto by_layer = doc.FindMember("scale_attn_by_inverse_layer_idx");
   if (by_layer != doc.MemberEnd() && by_layer->value.IsBool() && by_layer->value.GetBool()) {
-    return field_error("scale_attn_by_inverse_layer_idx", "= true is not supported");
+    return config_field_error("scale_attn_by_inverse_layer_idx", "= true is not supported");
   }
   auto cross = doc.FindMember("add_cross_attention");
   if (cross != doc.MemberEnd() && cross->value.IsBool() && cross->value.GetBool()) {
-    return field_error("add_cross_attention", "= true is not supported (decoder-only GPT-2)");
+    return config_field_error("add_cross_attention",
+                              "= true is not supported (decoder-only GPT-2)");
   }
   return Status::Ok();
 }
@@ -82,75 +67,64 @@ Status validate_gpt2_config(const Gpt2Config& c) {
                {"vocab_size", c.vocab_size}};
   for (const auto& s : sizes) {
     if (s.value <= 0)
-      return field_error(s.field, str_cat("must be positive, got ", std::to_string(s.value)));
+      return config_field_error(s.field,
+                                str_cat("must be positive, got ", std::to_string(s.value)));
   }
-  if (c.n_inner < 0) return field_error("n_inner", "must be positive or null");
+  if (c.n_inner < 0) return config_field_error("n_inner", "must be positive or null");
   if (c.n_embd % c.n_head != 0) {
-    return field_error("n_embd", str_cat("(", std::to_string(c.n_embd)) +
-                                     ") must be divisible by n_head (" + std::to_string(c.n_head) +
-                                     ")");
+    return config_field_error("n_embd", str_cat("(", std::to_string(c.n_embd)) +
+                                            ") must be divisible by n_head (" +
+                                            std::to_string(c.n_head) + ")");
   }
-  if (!(c.layer_norm_epsilon > 0.0f)) return field_error("layer_norm_epsilon", "must be positive");
+  if (!(c.layer_norm_epsilon > 0.0f))
+    return config_field_error("layer_norm_epsilon", "must be positive");
   bool known = false;
   for (const char* a : kAcceptedActivations) known = known || c.activation_function == a;
   if (!known) {
-    return field_error("activation_function",
-                       str_cat("\"", c.activation_function) +
-                           "\" is not supported; GPT-2 models use gelu_new, gelu_pytorch_tanh, "
-                           "gelu_fast or gelu");
+    return config_field_error(
+        "activation_function",
+        str_cat("\"", c.activation_function) +
+            "\" is not supported; GPT-2 models use gelu_new, gelu_pytorch_tanh, "
+            "gelu_fast or gelu");
   }
   if (c.bos_token_id < -1 || c.bos_token_id >= c.vocab_size) {
-    return field_error("bos_token_id", str_cat("(", std::to_string(c.bos_token_id)) +
-                                           ") is outside the vocabulary [0, " +
-                                           std::to_string(c.vocab_size) + ")");
+    return config_field_error("bos_token_id", str_cat("(", std::to_string(c.bos_token_id)) +
+                                                  ") is outside the vocabulary [0, " +
+                                                  std::to_string(c.vocab_size) + ")");
   }
   if (c.eos_token_id < -1 || c.eos_token_id >= c.vocab_size) {
-    return field_error("eos_token_id", str_cat("(", std::to_string(c.eos_token_id)) +
-                                           ") is outside the vocabulary [0, " +
-                                           std::to_string(c.vocab_size) + ")");
+    return config_field_error("eos_token_id", str_cat("(", std::to_string(c.eos_token_id)) +
+                                                  ") is outside the vocabulary [0, " +
+                                                  std::to_string(c.vocab_size) + ")");
   }
   return Status::Ok();
 }
 
 Result<Gpt2Config> parse_gpt2_config(std::string_view config_json) {
-  HYV_RETURN_IF_ERROR(check_json_nesting(config_json, "config.json"));  // RapidJSON recurses
   rapidjson::Document doc;
-  // Numbers rounded correctly, the same on every platform (json_parse.h).
-  rapidjson::ParseResult parsed = parse_json(doc, config_json);
-  if (!parsed) {
-    return Status::Error(str_cat("invalid JSON at byte ", std::to_string(parsed.Offset())) + ": " +
-                         rapidjson::GetParseError_En(parsed.Code()));
-  }
-  if (!doc.IsObject()) return Status::Error("must be a JSON object");
+  HYV_RETURN_IF_ERROR(parse_config_json(config_json, doc));
   HYV_RETURN_IF_ERROR(read_architecture_flags(doc));
 
   Gpt2Config c;
-  HYV_RETURN_IF_ERROR(read_int(doc, "n_layer", true, &c.n_layer));
-  HYV_RETURN_IF_ERROR(read_int(doc, "n_head", true, &c.n_head));
-  HYV_RETURN_IF_ERROR(read_int(doc, "n_embd", true, &c.n_embd));
-  HYV_RETURN_IF_ERROR(read_int(doc, "vocab_size", true, &c.vocab_size));
+  HYV_RETURN_IF_ERROR(read_config_int(doc, "n_layer", true, &c.n_layer));
+  HYV_RETURN_IF_ERROR(read_config_int(doc, "n_head", true, &c.n_head));
+  HYV_RETURN_IF_ERROR(read_config_int(doc, "n_embd", true, &c.n_embd));
+  HYV_RETURN_IF_ERROR(read_config_int(doc, "vocab_size", true, &c.vocab_size));
   // Older configs carry n_ctx (equal to n_positions); either one is enough.
   const bool has_positions = doc.HasMember("n_positions");
   if (!has_positions && !doc.HasMember("n_ctx")) {
-    return field_error("n_positions", "is missing (n_ctx is accepted too)");
+    return config_field_error("n_positions", "is missing (n_ctx is accepted too)");
   }
-  HYV_RETURN_IF_ERROR(read_int(doc, has_positions ? "n_positions" : "n_ctx", true, &c.n_positions));
+  HYV_RETURN_IF_ERROR(
+      read_config_int(doc, has_positions ? "n_positions" : "n_ctx", true, &c.n_positions));
 
   auto inner = doc.FindMember("n_inner");
   if (inner != doc.MemberEnd() && !inner->value.IsNull()) {
-    if (!inner->value.IsInt()) return field_error("n_inner", "must be an integer or null");
+    if (!inner->value.IsInt()) return config_field_error("n_inner", "must be an integer or null");
     c.n_inner = inner->value.GetInt();
   }
-  auto eps = doc.FindMember("layer_norm_epsilon");
-  if (eps != doc.MemberEnd()) {
-    if (!eps->value.IsNumber()) return field_error("layer_norm_epsilon", "must be a number");
-    c.layer_norm_epsilon = static_cast<float>(eps->value.GetDouble());
-  }
-  auto act = doc.FindMember("activation_function");
-  if (act != doc.MemberEnd()) {
-    if (!act->value.IsString()) return field_error("activation_function", "must be a string");
-    c.activation_function = act->value.GetString();
-  }
+  HYV_RETURN_IF_ERROR(read_config_float(doc, "layer_norm_epsilon", &c.layer_norm_epsilon));
+  HYV_RETURN_IF_ERROR(read_config_string(doc, "activation_function", &c.activation_function));
   HYV_RETURN_IF_ERROR(read_token_id(doc, "bos_token_id", c.vocab_size, &c.bos_token_id));
   HYV_RETURN_IF_ERROR(read_token_id(doc, "eos_token_id", c.vocab_size, &c.eos_token_id));
   HYV_RETURN_IF_ERROR(validate_gpt2_config(c));

@@ -241,6 +241,25 @@ void layer_norm(float* out, const float* in, const float* gamma, const float* be
   }
 }
 
+void rms_norm(float* out, const float* in, const float* gamma, int tokens, int cols, float eps) {
+  for (int t = 0; t < tokens; ++t) {
+    const float* x = in + static_cast<size_t>(t) * cols;
+    float* y = out + static_cast<size_t>(t) * cols;
+    float sq = 0.0f;
+    for (int k = 0; k < cols; ++k) sq += x[k] * x[k];
+    const float rstd = 1.0f / std::sqrt(sq / static_cast<float>(cols) + eps);
+    for (int k = 0; k < cols; ++k) y[k] = x[k] * rstd * gamma[k];
+  }
+}
+
+void relu(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void silu(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) x[i] = x[i] / (1.0f + exp_f32(-x[i]));
+}
+
 void gelu_tanh(float* x, size_t n) {
   constexpr float kSqrt2OverPi = 0.7978845608028654f;
   for (size_t i = 0; i < n; ++i) {
@@ -258,13 +277,11 @@ float dot(const float* a, const float* b, int n) {
   return dot_simd(a, b, n);
 }
 
-void attend(float* out, const float* q, const float* k, const float* v, size_t stride, int n_keys,
-            int head_dim, float scale, float* scores) {
-  float max_score = -INFINITY;
-  for (int j = 0; j < n_keys; ++j) {
-    scores[j] = scale * dot(q, k + j * stride, head_dim);
-    max_score = std::max(max_score, scores[j]);
-  }
+namespace {
+
+// softmax_j(scores[j]) applied to the v_j rows; scores hold the raw scores on entry.
+void softmax_values(float* out, const float* v, size_t stride, int n_keys, int head_dim,
+                    float max_score, float* scores) {
   float sum = 0.0f;
   for (int j = 0; j < n_keys; ++j) {
     scores[j] = exp_f32(scores[j] - max_score);
@@ -277,6 +294,28 @@ void attend(float* out, const float* q, const float* k, const float* v, size_t s
     const float* vj = v + j * stride;
     for (int d = 0; d < head_dim; ++d) out[d] += p * vj[d];
   }
+}
+
+}  // namespace
+
+void attend(float* out, const float* q, const float* k, const float* v, size_t stride, int n_keys,
+            int head_dim, float scale, float* scores) {
+  float max_score = -INFINITY;
+  for (int j = 0; j < n_keys; ++j) {
+    scores[j] = scale * dot(q, k + j * stride, head_dim);
+    max_score = std::max(max_score, scores[j]);
+  }
+  softmax_values(out, v, stride, n_keys, head_dim, max_score, scores);
+}
+
+void attend_biased(float* out, const float* q, const float* k, const float* v, size_t stride,
+                   int n_keys, int head_dim, const float* bias, float* scores) {
+  float max_score = -INFINITY;
+  for (int j = 0; j < n_keys; ++j) {
+    scores[j] = dot(q, k + j * stride, head_dim) + (bias != nullptr ? bias[j] : 0.0f);
+    max_score = std::max(max_score, scores[j]);
+  }
+  softmax_values(out, v, stride, n_keys, head_dim, max_score, scores);
 }
 
 }  // namespace hyv::engine::kernels

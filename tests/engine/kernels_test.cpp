@@ -69,6 +69,47 @@ TEST(Kernels, GeluAndLayerNormMatchTheirDefinitions) {
   }
 }
 
+TEST(Kernels, RmsNormReluAndSiluMatchTheirDefinitions) {
+  const std::vector<float> x = random_values(3 * 50, 7, 4.0f), gamma = random_values(50, 8);
+  std::vector<float> y(x.size());
+  rms_norm(y.data(), x.data(), gamma.data(), 3, 50, 1e-6f);
+  for (int t = 0; t < 3; ++t) {
+    double sq = 0;
+    for (int k = 0; k < 50; ++k) sq += double{x[t * 50 + k]} * x[t * 50 + k] / 50.0;
+    for (int k = 0; k < 50; ++k) {
+      EXPECT_NEAR(y[t * 50 + k], x[t * 50 + k] / std::sqrt(sq + 1e-6) * gamma[k], 2e-6);
+    }
+  }
+  std::vector<float> r = x, s = x;
+  relu(r.data(), r.size());
+  silu(s.data(), s.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    EXPECT_EQ(r[i], x[i] > 0 ? x[i] : 0.0f);
+    const double exact = x[i] / (1 + std::exp(-double{x[i]}));
+    EXPECT_NEAR(s[i], exact, 1e-6 * (1 + std::fabs(exact)));
+  }
+}
+
+// softmax_j(scale * q.k_j + bias_j) weighting v_j, in double.
+std::vector<double> exact_attention(const std::vector<float>& q, const std::vector<float>& k,
+                                    const std::vector<float>& v, int stride, int n_keys,
+                                    double scale, const float* bias) {
+  const int head_dim = static_cast<int>(q.size());
+  std::vector<double> p(n_keys), out(head_dim, 0.0);
+  double max_s = -1e300, sum = 0;
+  for (int j = 0; j < n_keys; ++j) {
+    double s = 0;
+    for (int d = 0; d < head_dim; ++d) s += double{q[d]} * k[j * stride + d];
+    p[j] = scale * s + (bias != nullptr ? bias[j] : 0.0);
+    max_s = std::max(max_s, p[j]);
+  }
+  for (double& x : p) sum += (x = std::exp(x - max_s));
+  for (int d = 0; d < head_dim; ++d) {
+    for (int j = 0; j < n_keys; ++j) out[d] += p[j] / sum * v[j * stride + d];
+  }
+  return out;
+}
+
 TEST(Kernels, AttendIsSoftmaxWeightedValues) {
   const int n_keys = 37, head_dim = 16, stride = 48;
   const auto q = random_values(head_dim, 4, 2.0f);
@@ -76,20 +117,21 @@ TEST(Kernels, AttendIsSoftmaxWeightedValues) {
   const auto v = random_values(n_keys * stride, 6);
   std::vector<float> out(head_dim), scores(n_keys);
   attend(out.data(), q.data(), k.data(), v.data(), stride, n_keys, head_dim, 0.25f, scores.data());
-  std::vector<double> p(n_keys);
-  double max_s = -1e300, sum = 0;
-  for (int j = 0; j < n_keys; ++j) {
-    double s = 0;
-    for (int d = 0; d < head_dim; ++d) s += double{q[d]} * k[j * stride + d];
-    p[j] = 0.25 * s;
-    max_s = std::max(max_s, p[j]);
-  }
-  for (double& x : p) sum += (x = std::exp(x - max_s));
-  for (int d = 0; d < head_dim; ++d) {
-    double exact = 0;
-    for (int j = 0; j < n_keys; ++j) exact += p[j] / sum * v[j * stride + d];
-    EXPECT_NEAR(out[d], exact, 1e-6);
-  }
+  const auto exact = exact_attention(q, k, v, stride, n_keys, 0.25, nullptr);
+  for (int d = 0; d < head_dim; ++d) EXPECT_NEAR(out[d], exact[d], 1e-6);
+
+  // T5's form: no scale, an additive bias per key; without a bias it is attend at scale 1.
+  const auto bias = random_values(n_keys, 9, 3.0f);
+  attend_biased(out.data(), q.data(), k.data(), v.data(), stride, n_keys, head_dim, bias.data(),
+                scores.data());
+  const auto biased = exact_attention(q, k, v, stride, n_keys, 1.0, bias.data());
+  for (int d = 0; d < head_dim; ++d) EXPECT_NEAR(out[d], biased[d], 1e-6);
+  std::vector<float> unbiased(head_dim), scaled(head_dim);
+  attend_biased(unbiased.data(), q.data(), k.data(), v.data(), stride, n_keys, head_dim, nullptr,
+                scores.data());
+  attend(scaled.data(), q.data(), k.data(), v.data(), stride, n_keys, head_dim, 1.0f,
+         scores.data());
+  EXPECT_EQ(unbiased, scaled);
 }
 
 // out[t][r] = bias[r] + sum_k in[t][k] w[r][k] (+ previous out), in double.

@@ -165,29 +165,31 @@ def write_safetensors(path, tensors):
             f.write(raw)
 
 
-def q8_simulated(w):
-    """The weights after the engine's q8 round trip: int8, one scale per block of Q8_BLOCK inputs.
+def q8_round_trip(m):
+    """m: [out, in] after the engine's q8 round trip: int8, one scale per block of Q8_BLOCK inputs.
 
     Scales and rounding are computed in float32 as the engine does (scale = max|w| / 127,
     q = round-half-even(w / scale)), so the int8 values are the engine's own."""
-    def quantize_rows(m):  # m: [out, in], blocks along in
-        m = m.astype(np.float32)
-        out = np.empty(m.shape, dtype=np.float64)
-        for b in range(0, m.shape[1], Q8_BLOCK):
-            block = m[:, b:b + Q8_BLOCK]
-            scale = np.abs(block).max(axis=1, keepdims=True) / np.float32(127)
-            safe = np.where(scale == 0, np.float32(1), scale)
-            q = np.clip(np.round(block / safe), -127, 127)
-            out[:, b:b + Q8_BLOCK] = q.astype(np.float64) * scale.astype(np.float64)
-        return out
+    m = m.astype(np.float32)
+    out = np.empty(m.shape, dtype=np.float64)
+    for b in range(0, m.shape[1], Q8_BLOCK):
+        block = m[:, b:b + Q8_BLOCK]
+        scale = np.abs(block).max(axis=1, keepdims=True) / np.float32(127)
+        safe = np.where(scale == 0, np.float32(1), scale)
+        q = np.clip(np.round(block / safe), -127, 127)
+        out[:, b:b + Q8_BLOCK] = q.astype(np.float64) * scale.astype(np.float64)
+    return out
 
+
+def q8_simulated(w):
+    """The weights after the engine's q8 round trip (q8_round_trip) of every matrix it quantises."""
     q = dict(w)
     for name, value in w.items():
         if name.endswith("c_attn.weight") or name.endswith("c_proj.weight") or \
                 name.endswith("c_fc.weight"):
-            q[name] = quantize_rows(value.T).T  # Conv1D (in, out): blocks along in
+            q[name] = q8_round_trip(value.T).T  # Conv1D (in, out): blocks along in
         elif name == "wte.weight":
-            q[name] = quantize_rows(value)
+            q[name] = q8_round_trip(value)
     return q
 
 

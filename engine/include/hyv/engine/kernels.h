@@ -128,10 +128,24 @@ inline float tanh_f32(float x) {
   return std::copysign(t, x);
 }
 
+// out, in: [tokens][cols]; gamma: [cols]. T5's norm: y = x / sqrt(mean(x^2) + eps) * gamma (no
+// mean subtracted, no bias). out may equal in.
+void rms_norm(float* out, const float* in, const float* gamma, int tokens, int cols, float eps);
+
+// In place over n values: max(x, 0).
+void relu(float* x, size_t n);
+// In place over n values: x / (1 + e^-x) (SiLU), from exp_f32 so it is the same on every path.
+void silu(float* x, size_t n);
+
 // One head, one query. out[d] = sum_j p_j v_j[d] with p = softmax_j(scale * dot(q, k_j)) over
 // j < n_keys, k_j = k + j * stride and v_j = v + j * stride. Softmax in float, max-subtracted.
 // scores: [n_keys] working memory. out, q: [head_dim].
 void attend(float* out, const float* q, const float* k, const float* v, size_t stride, int n_keys,
             int head_dim, float scale, float* scores);
+
+// As attend with scale 1 and an additive bias per key (T5: scores are q.k + position bias, not
+// scaled by 1/sqrt(d)): p = softmax_j(dot(q, k_j) + bias[j]). bias: [n_keys], or nullptr for none.
+void attend_biased(float* out, const float* q, const float* k, const float* v, size_t stride,
+                   int n_keys, int head_dim, const float* bias, float* scores);
 
 }  // namespace hyv::engine::kernels
