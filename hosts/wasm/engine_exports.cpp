@@ -11,14 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "exports_common.h"
 #include "hyv/bytes.h"
 #include "hyv/engine/gpt2.h"
 #include "hyv/engine/model_folder.h"
 #include "hyv/engine/session.h"
 #include "hyv/engine/tokenizer.h"
 #include "hyv/status.h"
-
-#define HYV_EXPORT(name) extern "C" __attribute__((export_name(name)))
 
 namespace {
 
@@ -29,15 +28,8 @@ std::vector<std::unique_ptr<LoadedModel>>& models() {
   return all;
 }
 
-std::string& last_error() {
-  static std::string error;
-  return error;
-}
-
-int32_t fail(const hyv::Status& status) {
-  last_error() = status.message();
-  return -1;
-}
+using hyv::wasm::fail;
+using hyv::wasm::last_error;
 
 std::string_view text(const uint8_t* data, uint32_t size) {
   return {reinterpret_cast<const char*>(data), size};

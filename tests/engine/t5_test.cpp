@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -229,6 +231,41 @@ TEST(T5Test, ThreadsGiveIdenticalBits) {
       ASSERT_TRUE(model.decode(s.value(), k.target, logits[threaded], runner).ok());
     }
     EXPECT_EQ(0, std::memcmp(logits[0].data(), logits[1].data(), logits[0].size() * 4));
+  }
+}
+
+// The native half of tests/wasm/t5_parity_test.mjs: with HYV_T5_PARITY_DIR set, writes each
+// fixture's q8 and f32 logits, decoded one token per call as the wasm module does, for the module's
+// to be compared with bit for bit (<dir>/<fixture>.<case>.<q8|f32>.f32).
+TEST(T5Test, WritesLogitsForTheWasmParityTest) {
+  const char* dir = std::getenv("HYV_T5_PARITY_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "run by tests/wasm/t5_parity_test.sh";
+  for (const char* name : {"tiny-t5", "tiny-t5-gated"}) {
+    const Fixture& f = fixture(name);
+    for (WeightType type : {WeightType::f32, WeightType::q8}) {
+      const T5Model model = load(f, type);
+      for (size_t c = 0; c < f.cases.size(); ++c) {
+        const Case& k = f.cases[c];
+        T5EncoderOutput enc;
+        ASSERT_TRUE(model.encode(k.source, enc, nullptr).ok());
+        auto s = model.start_decoder(enc, static_cast<int>(k.target.size()), nullptr);
+        ASSERT_TRUE(s.ok());
+        const size_t vocab = f.config.vocab_size;
+        std::vector<float> logits(k.target.size() * vocab);
+        for (size_t t = 0; t < k.target.size(); ++t) {
+          ASSERT_TRUE(model
+                          .decode(s.value(), {&k.target[t], 1},
+                                  std::span<float>(logits).subspan(t * vocab, vocab), nullptr)
+                          .ok());
+        }
+        const std::string path = std::string(dir) + "/" + name + "." + std::to_string(c) +
+                                 (type == WeightType::q8 ? ".q8" : ".f32") + ".f32";
+        FILE* out = std::fopen(path.c_str(), "wb");
+        ASSERT_NE(out, nullptr) << path;
+        EXPECT_EQ(std::fwrite(logits.data(), sizeof(float), logits.size(), out), logits.size());
+        std::fclose(out);
+      }
+    }
   }
 }
 
