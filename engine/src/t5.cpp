@@ -11,6 +11,7 @@
 #include <string>
 
 #include "hyv/engine/kernels.h"
+#include "hyv/engine/t5_loader.h"
 #include "str_cat.h"
 #include "t5_weights.h"
 
@@ -293,14 +294,21 @@ Result<T5Model> T5Model::load(const T5Config& config, Bytes safetensors, WeightT
 
 Result<T5Model> T5Model::load(const T5Config& config, std::span<const TensorView> tensors,
                               WeightType type) {
-  auto weights = load_t5_weights(config, tensors, type);
-  if (!weights.ok()) return weights.status();
+  auto loader = T5Loader::create(config, tensors, type);
+  if (!loader.ok()) return loader.status();
+  while (!loader.value().done()) {
+    HYV_RETURN_IF_ERROR(loader.value().step());
+  }
+  return std::move(loader.value()).finish();
+}
+
+T5Model T5Model::assemble(const T5Config& config, WeightType type, T5Weights&& weights) {
   T5Model model;
   model.impl_ = std::make_unique<Impl>();
   Impl& m = *model.impl_;
   m.config = config;
   m.type = type;
-  m.w = std::move(weights).value();
+  m.w = std::move(weights);
   m.inner = config.num_heads * config.d_kv;
   const int md = config.relative_attention_max_distance;
   for (int r = -md; r <= md; ++r) {

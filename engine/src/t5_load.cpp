@@ -11,6 +11,7 @@
 #include <string>
 
 #include "hyv/engine/safetensors.h"
+#include "hyv/engine/t5_loader.h"
 #include "str_cat.h"
 #include "t5_weights.h"
 
@@ -191,16 +192,9 @@ int64_t block_parameters(const T5Config& c, bool decoder) {
   return attention * (decoder ? 2 : 1) + (c.gated ? 3 : 2) * d * ff + d;
 }
 
-}  // namespace
-
-Result<T5Weights> load_t5_weights(const T5Config& c, std::span<const TensorView> tensors,
-                                  WeightType type) {
-  HYV_RETURN_IF_ERROR(validate_t5_config(c));
-  HYV_RETURN_IF_ERROR(check_layer_counts(tensors, c));
-  const Tensors t(tensors);
+// Each stack's relative position bias table (held by its first block) and final norm.
+Status load_stack_ends(const Tensors& t, const T5Config& c, T5Weights& w) {
   const Shape s(c);
-  T5Weights w;
-  HYV_RETURN_IF_ERROR(load_embeddings(t, c, type, w));
   for (const bool decoder : {false, true}) {
     const char* stack = decoder ? "decoder" : "encoder";
     const std::string bias_name =
@@ -213,18 +207,100 @@ Result<T5Weights> load_t5_weights(const T5Config& c, std::span<const TensorView>
     if (!norm.ok()) return norm.status();
     (decoder ? w.decoder_bias : w.encoder_bias) = std::move(table);
     (decoder ? w.decoder_norm : w.encoder_norm) = std::move(norm).value();
-    const int layers = decoder ? c.num_decoder_layers : c.num_layers;
-    for (int i = 0; i < layers; ++i) {
-      auto block = load_block(t, c, decoder, i, type);
-      if (!block.ok()) return block.status();
-      (decoder ? w.decoder : w.encoder).push_back(std::move(block).value());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct T5Loader::State {
+  T5Config config;
+  WeightType type = WeightType::f32;
+  std::vector<TensorView> tensors;
+  T5Weights weights;
+  int next = 0;  // steps done
+  bool failed = false;
+};
+
+T5Loader::T5Loader(std::unique_ptr<State> state) : s_(std::move(state)) {}
+T5Loader::T5Loader(T5Loader&&) noexcept = default;
+T5Loader& T5Loader::operator=(T5Loader&&) noexcept = default;
+T5Loader::~T5Loader() = default;
+
+Result<T5Loader> T5Loader::create(const T5Config& config, Bytes safetensors, WeightType type) {
+  auto file = SafetensorsFile::parse(safetensors);
+  if (!file.ok()) return file.status();  // the caller knows the file name and adds it
+  return create(config, file.value().tensors(), type);
+}
+
+Result<T5Loader> T5Loader::create(const T5Config& config, std::span<const TensorView> tensors,
+                                  WeightType type) {
+  HYV_RETURN_IF_ERROR(validate_t5_config(config));
+  HYV_RETURN_IF_ERROR(check_layer_counts(tensors, config));
+  auto s = std::make_unique<State>();
+  s->config = config;
+  s->type = type;
+  s->tensors.assign(tensors.begin(), tensors.end());
+  return T5Loader(std::move(s));
+}
+
+int T5Loader::steps_done() const {
+  return s_->next;
+}
+
+int T5Loader::steps_total() const {
+  return 2 + s_->config.num_layers + s_->config.num_decoder_layers;
+}
+
+int64_t T5Loader::next_step_elements() const {
+  const T5Config& c = s_->config;
+  const int k = s_->next;
+  if (k >= steps_total()) return 0;
+  if (k == 0) return int64_t{c.vocab_size} * c.d_model * (c.tie_word_embeddings ? 1 : 2);
+  if (k == steps_total() - 1) {
+    return 2 * (int64_t{c.relative_attention_num_buckets} * c.num_heads + c.d_model);
+  }
+  return block_parameters(c, k > c.num_layers);
+}
+
+Status T5Loader::step() {
+  State& s = *s_;
+  if (s.failed) return Status::Error("the load already failed");
+  if (s.next >= steps_total()) return Status::Ok();
+  const Tensors t(s.tensors);
+  const T5Config& c = s.config;
+  Status st = Status::Ok();
+  if (s.next == 0) {
+    st = load_embeddings(t, c, s.type, s.weights);
+  } else if (s.next == steps_total() - 1) {
+    st = load_stack_ends(t, c, s.weights);
+  } else {
+    const bool decoder = s.next > c.num_layers;
+    const int i = decoder ? s.next - 1 - c.num_layers : s.next - 1;
+    auto block = load_block(t, c, decoder, i, s.type);
+    if (block.ok()) {
+      (decoder ? s.weights.decoder : s.weights.encoder).push_back(std::move(block).value());
+    } else {
+      st = block.status();
     }
   }
-  w.parameter_count = int64_t{s.vocab} * s.d * (c.tie_word_embeddings ? 1 : 2) +
-                      2 * int64_t{s.buckets} * s.heads + 2 * int64_t{s.d} +
-                      c.num_layers * block_parameters(c, false) +
-                      c.num_decoder_layers * block_parameters(c, true);
-  return w;
+  if (!st.ok()) {
+    s.failed = true;
+    return st;
+  }
+  ++s.next;
+  return Status::Ok();
+}
+
+Result<T5Model> T5Loader::finish() && {
+  if (s_->failed || !done()) return Status::Error("finish before the load is done");
+  const T5Config& c = s_->config;
+  const Shape s(c);
+  s_->weights.parameter_count = int64_t{s.vocab} * s.d * (c.tie_word_embeddings ? 1 : 2) +
+                                2 * int64_t{s.buckets} * s.heads + 2 * int64_t{s.d} +
+                                c.num_layers * block_parameters(c, false) +
+                                c.num_decoder_layers * block_parameters(c, true);
+  return T5Model::assemble(c, s_->type, std::move(s_->weights));
 }
 
 }  // namespace hyv::engine

@@ -31,8 +31,4 @@ struct T5Weights {
   int64_t parameter_count = 0;
 };
 
-// Builds T5Weights from tensors sorted by name (Hugging Face T5ForConditionalGeneration names).
-Result<T5Weights> load_t5_weights(const T5Config& config, std::span<const TensorView> tensors,
-                                  WeightType type);
-
 }  // namespace hyv::engine

@@ -16,6 +16,7 @@
 
 #include "file_io.h"
 #include "hyv/engine/safetensors.h"
+#include "hyv/engine/t5_loader.h"
 #include "thread_pool.h"
 
 namespace hyv::engine {
@@ -396,6 +397,49 @@ TEST(T5Test, BadCallsAreErrorsAndLeaveTheStateUnchanged) {
   EXPECT_FALSE(model.decode(corrupt, {three.data(), 1}, logits, nullptr).ok());
   EXPECT_TRUE(model.decode(s.value(), {three.data(), 1}, logits, nullptr).ok());
   EXPECT_EQ(s.value().n_tokens, 1);
+}
+
+// A canister spreads the load over calls: the stepwise loader must give the same model, and say
+// what each step costs so a host can budget it.
+TEST(T5Test, StepwiseLoadGivesTheSameModel) {
+  const Fixture& f = fixture("tiny-t5-gated");
+  for (WeightType type : {WeightType::f32, WeightType::q8}) {
+    auto loader = T5Loader::create(f.config, f.weights, type);
+    ASSERT_TRUE(loader.ok()) << loader.status().message();
+    EXPECT_EQ(loader.value().steps_total(), 2 + f.config.num_layers + f.config.num_decoder_layers);
+    int64_t elements = 0;
+    while (!loader.value().done()) {
+      EXPECT_GT(loader.value().next_step_elements(), 0);
+      elements += loader.value().next_step_elements();
+      ASSERT_TRUE(loader.value().step().ok());
+    }
+    EXPECT_EQ(loader.value().next_step_elements(), 0);
+    auto stepped = std::move(loader.value()).finish();
+    ASSERT_TRUE(stepped.ok()) << stepped.status().message();
+    EXPECT_EQ(elements, stepped.value().parameter_count());
+    const T5Model whole = load(f, type);
+    const Case& k = f.cases.back();
+    std::vector<float> logits[2];
+    for (int i = 0; i < 2; ++i) {
+      const T5Model& m = i == 0 ? whole : stepped.value();
+      T5EncoderOutput enc;
+      ASSERT_TRUE(m.encode(k.source, enc, nullptr).ok());
+      auto s = m.start_decoder(enc, static_cast<int>(k.target.size()), nullptr);
+      ASSERT_TRUE(s.ok());
+      logits[i].resize(k.target.size() * f.config.vocab_size);
+      ASSERT_TRUE(m.decode(s.value(), k.target, logits[i], nullptr).ok());
+    }
+    EXPECT_EQ(0, std::memcmp(logits[0].data(), logits[1].data(), logits[0].size() * 4));
+  }
+  // A failed step leaves the loader unusable rather than half-loaded.
+  T5Config wrong = f.config;
+  wrong.d_ff = 64;
+  auto bad = T5Loader::create(wrong, f.weights, WeightType::f32);
+  ASSERT_TRUE(bad.ok());
+  ASSERT_TRUE(bad.value().step().ok());  // the embeddings fit
+  EXPECT_FALSE(bad.value().step().ok());
+  EXPECT_NE(bad.value().step().message().find("already failed"), std::string::npos);
+  EXPECT_FALSE(std::move(bad.value()).finish().ok());
 }
 
 TEST(T5Test, CountsParameters) {

@@ -30,6 +30,8 @@
 
 namespace hyv::engine {
 
+struct T5Weights;
+
 struct T5Config {
   int d_model = 512;
   int d_kv = 64;  // per head
@@ -110,9 +112,11 @@ class T5Model {
   T5Model(T5Model&&) noexcept;
   T5Model& operator=(T5Model&&) noexcept;
 
-  struct Impl;
-
  private:
+  struct Impl;
+  friend class T5Loader;  // builds the model it loaded
+  // Defined next to T5Model's internals.
+  static T5Model assemble(const T5Config& config, WeightType type, T5Weights&& weights);
   std::unique_ptr<Impl> impl_;
 };
 
