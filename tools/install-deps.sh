@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   rapidjson-dev libcli11-dev libssl-dev libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libprotozero-dev
+  libbenchmark-dev
   clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
   libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for make fuzz (only recommended by clang)
   python3
