@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "forward_chunks.h"
 #include "gpt2_weights.h"
 #include "hyv/engine/gpt2_loader.h"
 #include "hyv/engine/kernels.h"
@@ -221,13 +222,7 @@ Status Gpt2Model::forward(KvCache& cache, std::span<const int32_t> tokens, std::
   const size_t vocab = static_cast<size_t>(c.vocab_size);
   if (n == 0) return Status::Error("forward needs at least one token");
   HYV_RETURN_IF_ERROR(check_cache(cache, c));
-  for (size_t i = 0; i < n; ++i) {
-    if (tokens[i] < 0 || tokens[i] >= c.vocab_size) {
-      return Status::Error(str_cat("token ", std::to_string(i)) + " has id " +
-                           std::to_string(tokens[i]) + ", outside the vocabulary [0, " +
-                           std::to_string(c.vocab_size) + ")");
-    }
-  }
+  HYV_RETURN_IF_ERROR(check_token_ids(tokens, c.vocab_size));
   const size_t end = static_cast<size_t>(cache.n_tokens) + n;
   if (end > static_cast<size_t>(cache.capacity_tokens)) {
     return Status::Error(str_cat("the KV cache holds ", std::to_string(cache.capacity_tokens)) +
@@ -239,24 +234,10 @@ Status Gpt2Model::forward(KvCache& cache, std::span<const int32_t> tokens, std::
                          " positions (n_positions); " + std::to_string(cache.n_tokens) +
                          " are filled and " + std::to_string(n) + " more were given");
   }
-  const bool all_rows = logits.size() == n * vocab;
-  if (!logits.empty() && logits.size() != vocab && !all_rows) {
-    return Status::Error(str_cat("logits holds ", std::to_string(logits.size())) +
-                         " floats; give vocab_size (" + std::to_string(vocab) +
-                         ") for the last token, tokens x vocab_size (" + std::to_string(n * vocab) +
-                         ") for every token, or none");
-  }
-  for (size_t begin = 0; begin < n; begin += kChunkTokens) {
-    const size_t count = std::min<size_t>(kChunkTokens, n - begin);
-    float* out = nullptr;
-    if (all_rows) {
-      out = logits.data() + begin * vocab;
-    } else if (!logits.empty() && begin + count == n) {
-      out = logits.data();
-    }
-    impl_->run_chunk(cache, tokens.subspan(begin, count), out, all_rows, runner);
-  }
-  return Status::Ok();
+  return run_in_chunks(tokens, logits, vocab, kChunkTokens,
+                       [&](std::span<const int32_t> chunk, float* out, bool all_rows) {
+                         impl_->run_chunk(cache, chunk, out, all_rows, runner);
+                       });
 }
 
 }  // namespace hyv::engine

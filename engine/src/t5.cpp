@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "forward_chunks.h"
 #include "hyv/engine/kernels.h"
 #include "hyv/engine/t5_loader.h"
 #include "str_cat.h"
@@ -66,14 +67,7 @@ Workspace make_workspace(ForwardScratch& s, const T5Config& c, int n, int tasks,
 
 Status check_ids(std::span<const int32_t> tokens, int vocab_size) {
   if (tokens.empty()) return Status::Error("T5 needs at least one token");
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i] < 0 || tokens[i] >= vocab_size) {
-      return Status::Error(str_cat("token ", std::to_string(i)) + " has id " +
-                           std::to_string(tokens[i]) + ", outside the vocabulary [0, " +
-                           std::to_string(vocab_size) + ")");
-    }
-  }
-  return Status::Ok();
+  return check_token_ids(tokens, vocab_size);
 }
 
 // One attention sub-layer's queries. Query t of head hd reads q + t * q_stride + hd * d_kv and
@@ -402,25 +396,10 @@ Status T5Model::decode(T5DecoderState& state, std::span<const int32_t> tokens,
         std::to_string(state.n_tokens) + " are filled and " + std::to_string(n) +
         " more were given");
   }
-  const size_t vocab = static_cast<size_t>(c.vocab_size);
-  const bool all_rows = logits.size() == n * vocab;
-  if (!logits.empty() && logits.size() != vocab && !all_rows) {
-    return Status::Error(str_cat("logits holds ", std::to_string(logits.size())) +
-                         " floats; give vocab_size (" + std::to_string(vocab) +
-                         ") for the last token, tokens x vocab_size (" + std::to_string(n * vocab) +
-                         ") for every token, or none");
-  }
-  for (size_t begin = 0; begin < n; begin += kChunkTokens) {
-    const size_t count = std::min<size_t>(kChunkTokens, n - begin);
-    float* out = nullptr;
-    if (all_rows) {
-      out = logits.data() + begin * vocab;
-    } else if (!logits.empty() && begin + count == n) {
-      out = logits.data();
-    }
-    m.decoder_chunk(state, tokens.subspan(begin, count), out, all_rows, runner);
-  }
-  return Status::Ok();
+  return run_in_chunks(tokens, logits, static_cast<size_t>(c.vocab_size), kChunkTokens,
+                       [&](std::span<const int32_t> chunk, float* out, bool all_rows) {
+                         m.decoder_chunk(state, chunk, out, all_rows, runner);
+                       });
 }
 
 }  // namespace hyv::engine

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "file_io.h"
+#include "fixture_files.h"
 #include "hyv/engine/safetensors.h"
 #include "hyv/engine/t5_loader.h"
 #include "thread_pool.h"
@@ -38,24 +38,9 @@ struct Fixture {
   std::vector<Case> cases;
 };
 
-std::vector<uint8_t> read_bytes(const std::string& path) {
-  auto r = native::read_file(path);
-  EXPECT_TRUE(r.ok()) << r.status().message();
-  return r.ok() ? std::move(r).value() : std::vector<uint8_t>{};
-}
-
-std::vector<int32_t> int_array(const rapidjson::Value& v) {
-  std::vector<int32_t> out;
-  for (const auto& x : v.GetArray()) out.push_back(x.GetInt());
-  return out;
-}
-
-std::vector<float> read_floats(const std::string& path) {
-  const auto raw = read_bytes(path);
-  std::vector<float> out(raw.size() / sizeof(float));
-  std::memcpy(out.data(), raw.data(), out.size() * sizeof(float));
-  return out;
-}
+using testing::int_array;
+using testing::read_bytes;
+using testing::read_floats;
 
 const Fixture& fixture(const std::string& name) {
   static std::vector<Fixture> loaded;
