@@ -2,7 +2,7 @@
 # Installs everything Hyv needs on a fresh Debian 12 machine: Debian packages (apt) and the npm
 # packages in package.json (test and benchmark oracles). Skips what is already there.
 #   tools/install-deps.sh          what building, running and testing need
-#   tools/install-deps.sh --dev    also torch/numpy and wrk, for benchmarks, model training and fixture
+#   tools/install-deps.sh --dev    also torch and wrk, for benchmarks, model training and fixture
 #                                  scripts
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libbenchmark-dev
   clang lld llvm wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32
   libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for make fuzz (only recommended by clang)
-  python3
+  python3 python3-numpy  # numpy: the independent reference of the T5 shape test
   python3-sentencepiece  # the oracle of the T5 (SentencePiece unigram) tokenizer's tests
   chromium  # the studio's end-to-end tests drive it through playwright-core
 )
@@ -21,7 +21,7 @@ APT_PACKAGES=(
 # Debian's when there is no node or npm at all.
 command -v node > /dev/null && command -v npm > /dev/null || APT_PACKAGES+=(nodejs npm)
 if [ "${1:-}" = "--dev" ]; then
-  APT_PACKAGES+=(python3-numpy python3-torch wrk)
+  APT_PACKAGES+=(python3-torch wrk)
 fi
 
 missing=()

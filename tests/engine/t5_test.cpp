@@ -42,14 +42,15 @@ using testing::int_array;
 using testing::read_bytes;
 using testing::read_floats;
 
-const Fixture& fixture(const std::string& name) {
+// The fixture in folder dir (its config, weights and reference outputs), read once.
+const Fixture& fixture_at(const std::string& dir_path) {
   static std::vector<Fixture> loaded;
   for (const Fixture& f : loaded) {
-    if (f.dir == name) return f;
+    if (f.dir == dir_path) return f;
   }
   Fixture f;
-  f.dir = name;
-  const std::string dir = std::string(HYV_SOURCE_DIR) + "/tests/fixtures/" + name + "/";
+  f.dir = dir_path;
+  const std::string dir = dir_path + "/";
   const auto config = read_bytes(dir + "config.json");
   auto c = parse_t5_config(as_string_view(config));
   EXPECT_TRUE(c.ok()) << c.status().message();
@@ -70,6 +71,10 @@ const Fixture& fixture(const std::string& name) {
   }
   loaded.push_back(std::move(f));
   return loaded.back();
+}
+
+const Fixture& fixture(const std::string& name) {
+  return fixture_at(std::string(HYV_SOURCE_DIR) + "/tests/fixtures/" + name);
 }
 
 T5Model load(const Fixture& f, WeightType type) {
@@ -151,6 +156,32 @@ TEST(T5Test, MatchesReferenceF32) {
     float worst = 0.0f;
     expect_matches_reference(f, model, kF32Tolerance, nullptr, &worst);
     std::printf("%s f32: max |logit - reference| = %.2e\n", name, worst);
+  }
+}
+
+// A random checkpoint of Salesforce/codet5-small's exact shape (d_model 512, 6 + 6 layers, 8
+// heads, d_ff 2048, vocab 32,100), made at test time by tests/engine/t5_codet5_shape_test.sh
+// (240 MB: too big for the repository), which sets HYV_T5_CODET5_DIR.
+TEST(T5Test, MatchesReferenceAtCodeT5SmallShape) {
+  const char* dir = std::getenv("HYV_T5_CODET5_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "run by tests/engine/t5_codet5_shape_test.sh";
+  const Fixture& f = fixture_at(dir);
+  ASSERT_EQ(f.config.d_model, 512);
+  ASSERT_EQ(f.config.vocab_size, 32100);
+  for (WeightType type : {WeightType::f32, WeightType::q8}) {
+    const T5Model model = load(f, type);
+    EXPECT_EQ(model.parameter_count(), 60492288);  // codet5-small's 60.5M
+    float worst = 0.0f;
+    if (type == WeightType::f32) {
+      expect_matches_reference(f, model, kF32Tolerance, nullptr, &worst);
+    } else {
+      expect_matches_reference(f, model, 5e-3f, nullptr, &worst, &Case::q8_logits);
+    }
+    for (const Case& k : f.cases) {
+      EXPECT_EQ(greedy(model, k.source, static_cast<int>(k.greedy.size()), nullptr), k.greedy);
+    }
+    std::printf("codet5-small shape %s: max |logit - reference| = %.2e\n",
+                type == WeightType::q8 ? "q8 (against the same int8 weights)" : "f32", worst);
   }
 }
 
