@@ -12,6 +12,7 @@
 #include "gpt2_weights.h"
 #include "hyv/engine/gpt2_loader.h"
 #include "hyv/engine/safetensors.h"
+#include "layer_index.h"
 #include "str_cat.h"
 
 namespace hyv::engine {
@@ -134,13 +135,7 @@ Status check_layer_count(const SafetensorsFile& file, int n_layer) {
     if (name.starts_with(kPrefix)) name.remove_prefix(kPrefix.size());
     if (!name.starts_with("h.")) continue;
     name.remove_prefix(2);
-    int layer = 0;
-    size_t digits = 0;
-    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9' && layer < 1000000) {
-      layer = layer * 10 + (name[digits] - '0');
-      ++digits;
-    }
-    if (digits > 0 && layer >= n_layer) {
+    if (leading_layer_index(name) >= n_layer) {
       return Status::Error("model.safetensors has tensor '" + t.name +
                            "' but config.json says n_layer = " + std::to_string(n_layer) +
                            ": the weights do not belong to this config");

@@ -70,9 +70,9 @@ Status check_ids(std::span<const int32_t> tokens, int vocab_size) {
   return check_token_ids(tokens, vocab_size);
 }
 
-// One attention sub-layer's queries. Query t of head hd reads q + t * q_stride + hd * d_kv and
-// keys/values j < keys(t) at k/v + j * kv_stride + hd * d_kv; bias(t, hd, row) fills the additive
-// bias of its keys, or returns false for none.
+// Where one attention sub-layer reads: query t of head hd at q + t * q_stride + hd * d_kv, key and
+// value j at k/v + j * kv_stride + hd * d_kv. (Impl::attention's keys(t) says how many keys
+// query t sees; its bias(t, hd, row) fills their additive bias, or returns false for none.)
 struct AttentionCall {
   const float* q;
   size_t q_stride;

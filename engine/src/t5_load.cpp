@@ -12,6 +12,7 @@
 
 #include "hyv/engine/safetensors.h"
 #include "hyv/engine/t5_loader.h"
+#include "layer_index.h"
 #include "str_cat.h"
 #include "t5_weights.h"
 
@@ -154,12 +155,7 @@ Status check_layer_counts(std::span<const TensorView> tensors, const T5Config& c
     } else {
       continue;
     }
-    int layer = 0;
-    size_t digits = 0;
-    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9' && layer < 1000000) {
-      layer = layer * 10 + (name[digits++] - '0');
-    }
-    if (digits > 0 && layer >= layers) {
+    if (leading_layer_index(name) >= layers) {
       return Status::Error("the weights have tensor '" + t.name + "' but config.json says " +
                            (t.name[0] == 'e' ? "num_layers" : "num_decoder_layers") + " = " +
                            std::to_string(layers) + ": the weights do not belong to this config");

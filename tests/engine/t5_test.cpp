@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,7 @@ using testing::read_floats;
 
 // The fixture in folder dir (its config, weights and reference outputs), read once.
 const Fixture& fixture_at(const std::string& dir_path) {
-  static std::vector<Fixture> loaded;
+  static std::deque<Fixture> loaded;  // a deque: references handed out stay valid
   for (const Fixture& f : loaded) {
     if (f.dir == dir_path) return f;
   }
