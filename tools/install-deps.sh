@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for make fuzz (only recommended by clang)
   python3 python3-numpy  # numpy: the independent reference of the T5 shape test
   python3-sentencepiece  # the oracle of the T5 (SentencePiece unigram) tokenizer's tests
+  python3-regex  # \p{L} for the independent CodeT5 byte-level BPE encoder (tools/reference/bpe_reference.py)
   chromium  # the studio's end-to-end tests drive it through playwright-core
 )
 # Node.js may come from elsewhere than Debian (its npm then conflicts with Debian's): only install

@@ -30,7 +30,12 @@ int64_t gpt2_parameter_count(const Gpt2Config& c) {
 
 Result<ModelFolderLoader> ModelFolderLoader::create(const ModelFolderFiles& f, WeightType type) {
   if (f.config_json.empty()) return Status::Error("config.json: missing or empty");
-  if (f.safetensors.empty()) return Status::Error("model.safetensors: missing or empty");
+  if (f.safetensors.empty()) {
+    return Status::Error(f.pytorch_model_bin.empty()
+                             ? "model.safetensors: missing or empty"
+                             : "model.safetensors: missing; GPT-2 folders are read from "
+                               "model.safetensors (pytorch_model.bin is read for T5 folders)");
+  }
   auto config = parse_gpt2_config(as_string_view(f.config_json));
   if (!config.ok()) return config.status().with_context("config.json");
   auto tokenizer = load_tokenizer(f);

@@ -6,32 +6,9 @@
 
 #include "hyv/engine/utf8_text.h"
 #include "session_impl.h"
+#include "stop_strings.h"
 
 namespace hyv::engine {
-namespace {
-
-// Length of the longest suffix of text that is a proper prefix of some stop string.
-size_t stop_prefix_length(const std::string& text, const std::vector<std::string>& stop) {
-  size_t longest = 0;
-  for (const auto& s : stop) {
-    for (size_t n = std::min(text.size(), s.size() - 1); n > longest; --n) {
-      if (text.compare(text.size() - n, n, s, 0, n) == 0) {
-        longest = n;
-        break;
-      }
-    }
-  }
-  return longest;
-}
-
-// Earliest position where any stop string starts in text, or npos.
-size_t find_stop(const std::string& text, const std::vector<std::string>& stop) {
-  size_t first = std::string::npos;
-  for (const auto& s : stop) first = std::min(first, text.find(s));
-  return first;
-}
-
-}  // namespace
 
 std::vector<int32_t> encode_prompt(const Gpt2Config& config, const BpeTokenizer& tokenizer,
                                    std::string_view prompt) {

@@ -13,9 +13,7 @@
 //   u64 FNV-1a of every byte before it
 // The weights themselves are not identified: restore() checks the shape, and the host should
 // restore onto the model it started with.
-#include <bit>
-#include <cstring>
-
+#include "byte_codec.h"
 #include "hyv/engine/utf8_text.h"
 #include "session_impl.h"
 
@@ -25,123 +23,14 @@ namespace {
 constexpr char kMagic[8] = {'H', 'Y', 'V', 'S', 'E', 'S', 'S', '\0'};
 constexpr uint32_t kVersion = 1;
 
-uint64_t fnv1a(const uint8_t* data, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < n; ++i) h = (h ^ data[i]) * 0x100000001b3ULL;
-  return h;
-}
-
-class Writer {
- public:
-  std::vector<uint8_t> bytes;
-  void u8(uint8_t v) { bytes.push_back(v); }
-  void u32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) bytes.push_back(uint8_t(v >> (8 * i)));
-  }
-  void u64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) bytes.push_back(uint8_t(v >> (8 * i)));
-  }
-  void i32(int32_t v) { u32(uint32_t(v)); }
-  void f32(float v) { u32(std::bit_cast<uint32_t>(v)); }
-  void str(const std::string& s) {
-    u32(uint32_t(s.size()));
-    bytes.insert(bytes.end(), s.begin(), s.end());
-  }
-  void ids(const std::vector<int32_t>& v) {
-    u32(uint32_t(v.size()));
-    for (int32_t id : v) i32(id);
-  }
-  void floats(const float* p, size_t n) {
-    if constexpr (std::endian::native == std::endian::little) {
-      const auto* b = reinterpret_cast<const uint8_t*>(p);
-      bytes.insert(bytes.end(), b, b + n * sizeof(float));
-    } else {
-      for (size_t i = 0; i < n; ++i) f32(p[i]);
-    }
-  }
-};
-
-// Bounds-checked reads; after the first failure every read returns zeros and error() says where.
-class Reader {
- public:
-  explicit Reader(Bytes b) : b_(b) {}
-  size_t offset() const { return pos_; }
-  bool failed() const { return !error_.empty(); }
-  const std::string& error() const { return error_; }
-
-  uint8_t u8(const char* what) { return take(1, what) ? b_[pos_ - 1] : 0; }
-  uint32_t u32(const char* what) {
-    if (!take(4, what)) return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t(b_[pos_ - 4 + i]) << (8 * i);
-    return v;
-  }
-  uint64_t u64(const char* what) {
-    if (!take(8, what)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t(b_[pos_ - 8 + i]) << (8 * i);
-    return v;
-  }
-  int32_t i32(const char* what) { return int32_t(u32(what)); }
-  float f32(const char* what) { return std::bit_cast<float>(u32(what)); }
-  std::string str(const char* what) {
-    uint32_t n = u32(what);
-    if (!take(n, what)) return {};
-    return std::string(reinterpret_cast<const char*>(b_.data() + pos_ - n), n);
-  }
-  std::vector<int32_t> ids(const char* what) {
-    uint32_t n = u32(what);
-    if (failed() || size_t(n) > (b_.size() - pos_) / 4) {
-      fail(what, size_t(n) * 4);
-      return {};
-    }
-    std::vector<int32_t> v(n);
-    for (auto& id : v) id = i32(what);
-    return v;
-  }
-  void floats(float* p, size_t n, const char* what) {
-    if (!take(n * sizeof(float), what)) return;
-    const uint8_t* src = b_.data() + pos_ - n * sizeof(float);
-    if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(p, src, n * sizeof(float));
-    } else {
-      for (size_t i = 0; i < n; ++i) {
-        uint32_t v = 0;
-        for (int k = 0; k < 4; ++k) v |= uint32_t(src[4 * i + k]) << (8 * k);
-        p[i] = std::bit_cast<float>(v);
-      }
-    }
-  }
-
- private:
-  bool take(size_t n, const char* what) {
-    if (failed()) return false;
-    if (n > b_.size() - pos_) {
-      fail(what, n);
-      return false;
-    }
-    pos_ += n;
-    return true;
-  }
-  void fail(const char* what, size_t n) {
-    if (failed()) return;
-    error_ = "session state is truncated: " + std::string(what) + " needs " + std::to_string(n) +
-             " bytes at byte " + std::to_string(pos_) + " but only " +
-             std::to_string(b_.size() - pos_) + " remain";
-  }
-  Bytes b_;
-  size_t pos_ = 0;
-  std::string error_;
-};
-
-void write_shape(Writer& w, const Gpt2Model& model, const BpeTokenizer& tokenizer) {
+void write_shape(StateWriter& w, const Gpt2Model& model, const BpeTokenizer& tokenizer) {
   const Gpt2Config& c = model.config();
   for (int v : {c.n_layer, c.n_head, c.n_embd, c.n_positions, c.vocab_size}) w.u32(uint32_t(v));
   w.u8(uint8_t(model.weight_type()));
   w.u32(uint32_t(tokenizer.vocab_size()));
 }
 
-Status check_shape(Reader& r, const Gpt2Model& model, const BpeTokenizer& tokenizer) {
+Status check_shape(StateReader& r, const Gpt2Model& model, const BpeTokenizer& tokenizer) {
   const Gpt2Config& c = model.config();
   const char* names[] = {"n_layer", "n_head", "n_embd", "n_positions", "vocab_size"};
   int64_t expected[] = {c.n_layer, c.n_head, c.n_embd, c.n_positions, c.vocab_size};
@@ -167,17 +56,8 @@ Status check_shape(Reader& r, const Gpt2Model& model, const BpeTokenizer& tokeni
   return Status::Ok();
 }
 
-void write_request(Writer& w, const GenerationRequest& q) {
-  const SamplingParams& p = q.sampling;
-  w.f32(p.temperature);
-  w.i32(p.top_k);
-  w.f32(p.top_p);
-  w.f32(p.min_p);
-  w.f32(p.repeat_penalty);
-  w.f32(p.frequency_penalty);
-  w.f32(p.presence_penalty);
-  w.i32(p.repeat_last_n);
-  w.u64(p.seed);
+void write_request(StateWriter& w, const GenerationRequest& q) {
+  write_sampling(w, q.sampling);
   w.i32(q.max_tokens);
   w.u8(q.stop_at_eos ? 1 : 0);
   w.u32(uint32_t(q.stop.size()));
@@ -185,18 +65,9 @@ void write_request(Writer& w, const GenerationRequest& q) {
   w.ids(q.prompt);
 }
 
-GenerationRequest read_request(Reader& r) {
+GenerationRequest read_request(StateReader& r) {
   GenerationRequest q;
-  SamplingParams& p = q.sampling;
-  p.temperature = r.f32("temperature");
-  p.top_k = r.i32("top_k");
-  p.top_p = r.f32("top_p");
-  p.min_p = r.f32("min_p");
-  p.repeat_penalty = r.f32("repeat_penalty");
-  p.frequency_penalty = r.f32("frequency_penalty");
-  p.presence_penalty = r.f32("presence_penalty");
-  p.repeat_last_n = r.i32("repeat_last_n");
-  p.seed = r.u64("seed");
+  q.sampling = read_sampling(r);
   q.max_tokens = r.i32("max_tokens");
   q.stop_at_eos = r.u8("stop_at_eos") != 0;
   uint32_t n_stop = r.u32("stop string count");
@@ -206,7 +77,7 @@ GenerationRequest read_request(Reader& r) {
 }
 
 // The cache for positions [0, n_tokens) of every layer, for k then v.
-void write_cache(Writer& w, const KvCache& c) {
+void write_cache(StateWriter& w, const KvCache& c) {
   w.u32(uint32_t(c.n_tokens));
   for (const auto* buf : {&c.k, &c.v}) {
     for (int l = 0; l < c.n_layer; ++l) {
@@ -216,7 +87,7 @@ void write_cache(Writer& w, const KvCache& c) {
   }
 }
 
-Status read_cache(Reader& r, KvCache& c) {
+Status read_cache(StateReader& r, KvCache& c) {
   uint32_t n = r.u32("cached token count");
   if (r.failed()) return Status::Ok();
   if (n > uint32_t(c.capacity_tokens)) {
@@ -264,10 +135,7 @@ Status check_progress(const SessionState& s, const Gpt2Config& config) {
 
 std::vector<uint8_t> GenerationSession::serialize() const {
   const Impl& s = *impl_;
-  Writer w;
-  w.bytes.assign(kMagic, kMagic + sizeof kMagic);
-  w.u32(kVersion);
-  w.u64(0);  // total size, patched below
+  StateWriter w = begin_frame(kMagic, kVersion);
   write_shape(w, *s.model, *s.tokenizer);
   write_request(w, s.request);
   w.ids(s.generated);
@@ -277,37 +145,14 @@ std::vector<uint8_t> GenerationSession::serialize() const {
   w.str(s.held);
   w.str(s.emitted);
   write_cache(w, s.cache);
-  uint64_t total = w.bytes.size() + 8;
-  for (int i = 0; i < 8; ++i) w.bytes[sizeof kMagic + 4 + i] = uint8_t(total >> (8 * i));
-  w.u64(fnv1a(w.bytes.data(), w.bytes.size()));
-  return std::move(w.bytes);
+  return end_frame(std::move(w));
 }
 
 Result<GenerationSession> GenerationSession::restore(const Gpt2Model& model,
                                                      const BpeTokenizer& tokenizer, Bytes state) {
-  if (state.size() < sizeof kMagic || std::memcmp(state.data(), kMagic, sizeof kMagic) != 0)
-    return Status::Error("not a Hyv generation session (the first 8 bytes are not \"HYVSESS\")");
-  Reader r(state.subspan(sizeof kMagic));
-  uint32_t version = r.u32("version");
-  uint64_t total = r.u64("total size");
-  if (r.failed()) return Status::Error(r.error());
-  if (version != kVersion)
-    return Status::Error("session format version " + std::to_string(version) +
-                         " is not supported (this build reads version " + std::to_string(kVersion) +
-                         ")");
-  if (state.size() < total)
-    return Status::Error("session state is truncated: it should be " + std::to_string(total) +
-                         " bytes but is " + std::to_string(state.size()));
-  if (state.size() > total || total < r.offset() + sizeof kMagic + 8)
-    return Status::Error("session state has " + std::to_string(state.size()) +
-                         " bytes but its header says " + std::to_string(total));
-  size_t body = state.size() - 8;
-  Reader trailer(state.subspan(body));
-  if (trailer.u64("checksum") != fnv1a(state.data(), body))
-    return Status::Error("session state is corrupt: its checksum does not match its contents");
-  r = Reader(state.subspan(sizeof kMagic, body - sizeof kMagic));
-  r.u32("version");
-  r.u64("total size");
+  auto body = open_frame(state, kMagic, kVersion, "a Hyv generation session");
+  if (!body.ok()) return body.status();
+  StateReader r(body.value());
   HYV_RETURN_IF_ERROR(check_shape(r, model, tokenizer));
 
   GenerationSession session;
@@ -330,8 +175,8 @@ Result<GenerationSession> GenerationSession::restore(const Gpt2Model& model,
   s.cache = model.make_cache(session_cache_capacity(model.config(), s.request));
   HYV_RETURN_IF_ERROR(read_cache(r, s.cache));
   if (r.failed()) return Status::Error(r.error());
-  if (sizeof kMagic + r.offset() != body)
-    return Status::Error("session state has " + std::to_string(body - sizeof kMagic - r.offset()) +
+  if (r.remaining() != 0)
+    return Status::Error("session state has " + std::to_string(r.remaining()) +
                          " unexpected bytes before its checksum");
   HYV_RETURN_IF_ERROR(check_progress(s, model.config()));
   return session;

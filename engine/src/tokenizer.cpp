@@ -9,6 +9,7 @@
 #include "byte_level.h"
 #include "pretokenizer.h"
 #include "tokenizer_impl.h"
+#include "unicode_class.h"
 
 namespace hyv::engine {
 namespace {
@@ -182,19 +183,42 @@ Status BpeTokenizer::Impl::add_token(int32_t id, std::string bytes, Kind kind,
   return Status::Ok();
 }
 
-Status BpeTokenizer::Impl::add_special(std::string content, int32_t id, std::string_view where) {
-  if (content.empty()) return Status::Error(std::string(where) + ": empty special token");
-  if (id >= 0 && static_cast<size_t>(id) < kinds.size() && kinds[id] != kUnused) {
-    // Already in the vocabulary (as GPT-2's <|endoftext|> is): from now on matched literally.
-    tokens[id] = content;
-    kinds[id] = kLiteral;
-    bool added = false;
-    index.insert(content, &added);
-    if (added) index_ids.push_back(id);
-  } else {
-    HYV_RETURN_IF_ERROR(add_token(id, content, kLiteral, where));
+Status BpeTokenizer::Impl::add_special(Special s, bool is_special, std::string_view where) {
+  if (s.content.empty()) return Status::Error(std::string(where) + ": empty special token");
+  for (const Special& other : specials) {
+    if (other.id == s.id) {
+      return Status::Error(std::string(where) + ": id " + std::to_string(s.id) +
+                           " is already the added token \"" + other.content + "\"");
+    }
+    if (other.content == s.content) {
+      return Status::Error(std::string(where) + ": \"" + s.content +
+                           "\" is already the added token with id " + std::to_string(other.id));
+    }
   }
-  specials.push_back({std::move(content), id});
+  for (int32_t same : {find(s.content), find(bpe::bytes_to_token_string(s.content))}) {
+    if (same >= 0 && same != s.id) {
+      return Status::Error(std::string(where) + ": \"" + s.content + "\" is token " +
+                           std::to_string(same) + " of the vocabulary, not " +
+                           std::to_string(s.id));
+    }
+  }
+  if (s.id >= 0 && static_cast<size_t>(s.id) < kinds.size() && kinds[s.id] != kUnused) {
+    // Already in the vocabulary (as GPT-2's <|endoftext|> is): from now on matched literally.
+    if (tokens[s.id] != s.content) {
+      return Status::Error(std::string(where) + ": id " + std::to_string(s.id) +
+                           " is already the token \"" + spelling(s.id) + "\", not \"" + s.content +
+                           "\"");
+    }
+    kinds[s.id] = kLiteral;
+    bool added = false;
+    index.insert(s.content, &added);
+    if (added) index_ids.push_back(s.id);
+  } else {
+    HYV_RETURN_IF_ERROR(add_token(s.id, s.content, kLiteral, where));
+  }
+  if (skipped.size() <= static_cast<size_t>(s.id)) skipped.resize(static_cast<size_t>(s.id) + 1);
+  skipped[s.id] = is_special;
+  specials.push_back(std::move(s));
   return Status::Ok();
 }
 
@@ -262,8 +286,8 @@ std::string BpeTokenizer::Impl::spelling(int32_t id) const {
 
 // ---- encoding -------------------------------------------------------------------------------
 
-size_t BpeTokenizer::Impl::find_special(std::string_view text, size_t from, int32_t* id,
-                                        size_t* bytes) const {
+size_t BpeTokenizer::Impl::find_special(std::string_view text, size_t from,
+                                        const Special** found) const {
   for (size_t i = from; i < text.size(); ++i) {
     if (only_first_byte >= 0) {  // the usual case (<|endoftext|> alone): let memchr skip ahead
       const void* hit = std::memchr(text.data() + i, only_first_byte, text.size() - i);
@@ -274,14 +298,46 @@ size_t BpeTokenizer::Impl::find_special(std::string_view text, size_t from, int3
     }
     for (const Special& s : specials) {  // longest first, so the longest match wins
       if (text.substr(i, s.content.size()) == s.content) {
-        *id = s.id;
-        *bytes = s.content.size();
+        *found = &s;
         return i;
       }
     }
   }
   return text.size();
 }
+
+namespace {
+
+// Bytes of white space (Unicode White_Space, as Rust's char::is_whitespace that Hugging Face's
+// lstrip/rstrip use) at the start of text.
+size_t leading_space(std::string_view text) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const uint8_t* end = p + text.size();
+  size_t n = 0;
+  while (p + n < end) {
+    bpe::CharInfo c = bpe::classify_char(p + n, end);
+    if (c.cls != bpe::kSpace) break;
+    n += c.bytes;
+  }
+  return n;
+}
+
+// Bytes of white space at the end of text. UTF-8 is only decodable forwards (and invalid bytes
+// must split as the pre-tokenizer splits them), so this scans the whole text once.
+size_t trailing_space(std::string_view text) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const uint8_t* end = p + text.size();
+  size_t n = 0;
+  size_t run_start = 0;
+  while (p + n < end) {
+    bpe::CharInfo c = bpe::classify_char(p + n, end);
+    n += c.bytes;
+    if (c.cls != bpe::kSpace) run_start = n;
+  }
+  return text.size() - run_start;
+}
+
+}  // namespace
 
 void BpeTokenizer::Impl::encode(std::string_view text, std::vector<int32_t>& out) const {
   std::function<int32_t(std::string_view)> whole_word = [this](std::string_view word) {
@@ -298,13 +354,16 @@ void BpeTokenizer::Impl::encode(std::string_view text, std::vector<int32_t>& out
   }
   size_t pos = 0;
   while (pos < text.size()) {
-    int32_t id = -1;
-    size_t bytes = 0;
-    size_t at = find_special(text, pos, &id, &bytes);
+    const Special* s = nullptr;
+    size_t at = find_special(text, pos, &s);
+    size_t end = s == nullptr ? at : at + s->content.size();
+    // A stripping token takes the white space beside it, but never what an earlier match took.
+    if (s != nullptr && s->lstrip) at -= trailing_space(text.substr(pos, at - pos));
+    if (s != nullptr && s->rstrip) end += leading_space(text.substr(end));
     encode_plain(text.substr(pos, at - pos));
-    if (at == text.size()) break;
-    out.push_back(id);
-    pos = at + bytes;
+    if (s == nullptr) break;
+    out.push_back(s->id);
+    pos = end;
   }
 }
 
@@ -383,6 +442,11 @@ std::optional<int32_t> BpeTokenizer::token_id(std::string_view token) const {
   int32_t id = impl_->find(token);
   if (id < 0) return std::nullopt;
   return id;
+}
+
+bool BpeTokenizer::is_special(int32_t id) const {
+  return impl_ != nullptr && id >= 0 && static_cast<size_t>(id) < impl_->skipped.size() &&
+         impl_->skipped[id];
 }
 
 int BpeTokenizer::vocab_size() const {

@@ -124,7 +124,30 @@ Status BpeTokenizer::Impl::read_added_tokens(const rapidjson::Value& added, std:
                            ": expected an object with an integer \"id\" and a string "
                            "\"content\"");
     }
-    HYV_RETURN_IF_ERROR(add_special(std::string(view(t["content"])), t["id"].GetInt(), where));
+    auto flag = [&t](const char* name, bool absent) {
+      auto it = t.FindMember(name);
+      return it == t.MemberEnd() || !it->value.IsBool() ? absent : it->value.GetBool();
+    };
+    Special s{std::string(view(t["content"])), t["id"].GetInt(), flag("lstrip", false),
+              flag("rstrip", false)};
+    HYV_RETURN_IF_ERROR(add_special(std::move(s), flag("special", true), where));
+  }
+  return Status::Ok();
+}
+
+Status BpeTokenizer::Impl::add_added_tokens(const BpeAddedTokens& added) {
+  for (const BpeAddedToken& t : added.tokens) {
+    const std::string& where = t.where.empty() ? "added token \"" + t.content + "\"" : t.where;
+    int32_t id = t.id;
+    if (id < 0) {
+      id = find(bpe::bytes_to_token_string(t.content));
+      if (id < 0) id = find(t.content);
+      if (id < 0) {
+        return Status::Error(where + ": \"" + excerpt(t.content) +
+                             "\" has no id: it is not in vocab.json or added_tokens.json");
+      }
+    }
+    HYV_RETURN_IF_ERROR(add_special({t.content, id, t.lstrip, t.rstrip}, t.special, where));
   }
   return Status::Ok();
 }
@@ -132,11 +155,7 @@ Status BpeTokenizer::Impl::read_added_tokens(const rapidjson::Value& added, std:
 Result<BpeTokenizer> BpeTokenizer::from_vocab_merges(std::string_view vocab_json,
                                                      std::string_view merges_txt) {
   auto impl = std::make_unique<Impl>();
-  {
-    rapidjson::Document doc;
-    HYV_RETURN_IF_ERROR(parse_json(vocab_json, "vocab.json", &doc));
-    HYV_RETURN_IF_ERROR(impl->read_vocab(doc, "vocab.json"));
-  }
+  HYV_RETURN_IF_ERROR(impl->read_vocab_json(vocab_json));
   for (size_t id = 0; id < impl->tokens.size(); ++id) {
     if (impl->kinds[id] == Impl::kUnused) continue;
     std::string spelled = impl->spelling(static_cast<int32_t>(id));
@@ -144,12 +163,35 @@ Result<BpeTokenizer> BpeTokenizer::from_vocab_merges(std::string_view vocab_json
       HYV_RETURN_IF_ERROR(impl->add_special(spelled, static_cast<int32_t>(id), "vocab.json"));
     }
   }
-  HYV_RETURN_IF_ERROR(impl->finish_vocab("vocab.json"));
-  HYV_RETURN_IF_ERROR(impl->read_merges_txt(merges_txt));
-  impl->finish_specials();
+  HYV_RETURN_IF_ERROR(impl->finish_vocab_merges(merges_txt));
   BpeTokenizer tok;
   tok.impl_ = impl.release();
   return tok;
+}
+
+Result<BpeTokenizer> BpeTokenizer::from_vocab_merges(std::string_view vocab_json,
+                                                     std::string_view merges_txt,
+                                                     const BpeAddedTokens& added) {
+  auto impl = std::make_unique<Impl>();
+  HYV_RETURN_IF_ERROR(impl->read_vocab_json(vocab_json));
+  HYV_RETURN_IF_ERROR(impl->add_added_tokens(added));
+  HYV_RETURN_IF_ERROR(impl->finish_vocab_merges(merges_txt));
+  BpeTokenizer tok;
+  tok.impl_ = impl.release();
+  return tok;
+}
+
+Status BpeTokenizer::Impl::read_vocab_json(std::string_view vocab_json) {
+  rapidjson::Document doc;
+  HYV_RETURN_IF_ERROR(parse_json(vocab_json, "vocab.json", &doc));
+  return read_vocab(doc, "vocab.json");
+}
+
+Status BpeTokenizer::Impl::finish_vocab_merges(std::string_view merges_txt) {
+  HYV_RETURN_IF_ERROR(finish_vocab("vocab.json"));
+  HYV_RETURN_IF_ERROR(read_merges_txt(merges_txt));
+  finish_specials();
+  return Status::Ok();
 }
 
 Result<BpeTokenizer> BpeTokenizer::from_tokenizer_json(std::string_view tokenizer_json) {

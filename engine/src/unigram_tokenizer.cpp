@@ -326,6 +326,16 @@ std::optional<int32_t> UnigramTokenizer::piece_id(std::string_view piece) const 
   return id >= 0 ? std::optional<int32_t>(id) : std::nullopt;
 }
 
+bool UnigramTokenizer::is_control(int32_t id) const {
+  return impl_ != nullptr && id >= 0 && id < vocab_size() &&
+         impl_->pieces[id].type == SpPieceType::kControl;
+}
+
+bool UnigramTokenizer::is_byte(int32_t id) const {
+  return impl_ != nullptr && id >= 0 && id < vocab_size() &&
+         impl_->pieces[id].type == SpPieceType::kByte;
+}
+
 int UnigramTokenizer::vocab_size() const {
   return impl_ == nullptr ? 0 : static_cast<int>(impl_->pieces.size());
 }

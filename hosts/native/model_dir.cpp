@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "file_io.h"
+#include "hyv/engine/t5.h"
 
 namespace hyv::native {
 
@@ -54,32 +55,46 @@ Result<ModelDir> ModelDir::open(const std::string& dir) {
   struct Entry {
     const char* name;
     Bytes engine::ModelFolderFiles::*field;
-    bool required;
   };
+  using F = engine::ModelFolderFiles;
   const Entry entries[] = {
-      {"config.json", &engine::ModelFolderFiles::config_json, true},
-      {"model.safetensors", &engine::ModelFolderFiles::safetensors, true},
-      {"vocab.json", &engine::ModelFolderFiles::vocab_json, false},
-      {"merges.txt", &engine::ModelFolderFiles::merges_txt, false},
-      {"tokenizer.json", &engine::ModelFolderFiles::tokenizer_json, false},
+      {"config.json", &F::config_json},
+      {"model.safetensors", &F::safetensors},
+      {"pytorch_model.bin", &F::pytorch_model_bin},
+      {"vocab.json", &F::vocab_json},
+      {"merges.txt", &F::merges_txt},
+      {"tokenizer.json", &F::tokenizer_json},
+      {"added_tokens.json", &F::added_tokens_json},
+      {"special_tokens_map.json", &F::special_tokens_map_json},
+      {"tokenizer_config.json", &F::tokenizer_config_json},
+      {"spiece.model", &F::spiece_model},
   };
   for (const auto& e : entries) {
     std::string path = dir + "/" + e.name;
-    if (!file_exists(path)) {
-      if (e.required) return Status::Error(path + ": missing from the model folder");
-      continue;
-    }
+    if (!file_exists(path)) continue;
     auto mapped = MappedFile::open(path);
     if (!mapped.ok()) return mapped.status();
+    if (mapped.value()->bytes().empty()) return Status::Error(path + ": empty file");
     m.files_.*e.field = mapped.value()->bytes();
-    if (e.required && mapped.value()->bytes().empty()) return Status::Error(path + ": empty file");
     m.maps_.push_back(std::move(mapped).value());
   }
+  if (m.files_.config_json.empty())
+    return Status::Error(dir + "/config.json: missing from the model folder");
+  // T5 folders may hold only pytorch_model.bin (Salesforce/codet5-small does); GPT-2's loader
+  // says so when it needs model.safetensors.
+  if (m.files_.safetensors.empty() && m.files_.pytorch_model_bin.empty())
+    return Status::Error(dir +
+                         "/model.safetensors: missing from the model folder (nor is there "
+                         "a pytorch_model.bin)");
   return m;
 }
 
+bool ModelDir::is_t5() const {
+  return engine::is_t5_config(as_string_view(files_.config_json));
+}
+
 std::string ModelDir::safetensors_sha256() const {
-  return sha256_hex(files_.safetensors);
+  return sha256_hex(files_.safetensors.empty() ? files_.pytorch_model_bin : files_.safetensors);
 }
 
 std::string sha256_hex(Bytes bytes) {

@@ -35,11 +35,14 @@ class MappedFile {
 
 class ModelDir {
  public:
-  // Maps the files that exist; config.json and model.safetensors must.
+  // Maps the files that exist; config.json must, and model.safetensors or pytorch_model.bin.
   static Result<ModelDir> open(const std::string& dir);
 
   const std::string& path() const { return path_; }
   const engine::ModelFolderFiles& files() const { return files_; }
+  // Whether config.json names a T5-family model (load with engine::load_t5_folder).
+  bool is_t5() const;
+  // Of the weights file: model.safetensors, else pytorch_model.bin.
   std::string safetensors_sha256() const;
 
  private:

@@ -4,8 +4,32 @@
 #include <system_error>
 
 #include "file_io.h"
+#include "hyv/engine/added_tokens.h"
 
 namespace hyv::native {
+namespace {
+
+// A file of the folder, or "" when it has none.
+Result<std::string> read_optional(const std::string& path) {
+  if (!file_exists(path)) return std::string();
+  return read_text_file(path);
+}
+
+// The added and special tokens of a RoBERTa-style folder (CodeT5's); none for GPT-2's, whose
+// <|endoftext|> vocab.json marks by its spelling.
+Result<engine::BpeAddedTokens> read_added_tokens(const std::string& dir) {
+  auto added = read_optional(dir + "/added_tokens.json");
+  if (!added.ok()) return added.status();
+  auto special = read_optional(dir + "/special_tokens_map.json");
+  if (!special.ok()) return special.status();
+  auto config = read_optional(dir + "/tokenizer_config.json");
+  if (!config.ok()) return config.status();
+  auto tokens = engine::parse_added_tokens({added.value(), special.value(), config.value()});
+  if (!tokens.ok()) return Status::Error(dir + "/" + tokens.status().message());
+  return tokens;
+}
+
+}  // namespace
 
 Result<engine::BpeTokenizer> load_tokenizer_dir(const std::string& dir) {
   const std::string vocab = dir + "/vocab.json";
@@ -22,7 +46,14 @@ Result<engine::BpeTokenizer> load_tokenizer_dir(const std::string& dir) {
     if (!vocab_text.ok()) return vocab_text.status();
     auto merges_text = read_text_file(merges);
     if (!merges_text.ok()) return merges_text.status();
-    auto tok = engine::BpeTokenizer::from_vocab_merges(vocab_text.value(), merges_text.value());
+    auto added = read_added_tokens(dir);
+    if (!added.ok()) return added.status();
+    // A GPT-2 folder's tokenizer_config.json may name no token at all: keep <|name|> specials.
+    auto tok =
+        added.value().tokens.empty()
+            ? engine::BpeTokenizer::from_vocab_merges(vocab_text.value(), merges_text.value())
+            : engine::BpeTokenizer::from_vocab_merges(vocab_text.value(), merges_text.value(),
+                                                      added.value());
     if (!tok.ok()) return in_dir(tok.status());
     return tok;
   }

@@ -86,7 +86,8 @@ gen --seed 1 --quantize q8 >/dev/null 2>"$TMP/err" || fail "--quantize q8 failed
 
 # Without --model: the bundled model for the kind, found under $HYV_MODELS_DIR.
 mkdir -p "$TMP/models" && cp -r "$MODEL" "$TMP/models/code-small"
-HYV_MODELS_DIR=$TMP/models "$HYV" generate code --prompt "the dog ran" --max-tokens 30 --seed 7 \
+# --raw: code output is otherwise cut at its first complete block, which text is not.
+HYV_MODELS_DIR=$TMP/models "$HYV" generate code --prompt "the dog ran" --max-tokens 30 --seed 7 --raw \
   >"$TMP/bundled" 2>"$TMP/err" || fail "default code model: $(cat "$TMP/err")"
 cmp -s "$TMP/a" "$TMP/bundled" || fail "the default code model gave other text than --model"
 HYV_MODELS_DIR=$TMP/models "$HYV" models list >"$TMP/list" 2>"$TMP/err" || fail "models list failed"

@@ -1,8 +1,9 @@
-// `hyv generate text|code`: load a model folder, run a GenerationSession one token per step and
-// stream each step's text to stdout (or print one JSON object with --json).
+// `hyv generate text|code`: load a model folder (GPT-2 or T5 family), run its session one token
+// per step and stream each step's text to stdout (or print one JSON object with --json).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,13 +12,17 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "cli_flags.h"
 #include "command_registry.h"
 #include "file_io.h"
 #include "hyv/engine/model_folder.h"
 #include "hyv/engine/session.h"
+#include "hyv/engine/t5_folder.h"
+#include "hyv/engine/t5_session.h"
 #include "hyv/engine/utf8_text.h"
+#include "hyv/service/code_block.h"
 #include "hyv/service/request_model.h"
 #include "model_dir.h"
 #include "request_flags.h"
@@ -26,12 +31,20 @@
 namespace hyv::cli {
 namespace {
 
-constexpr const char* kHelp = R"(Generates text or code with a GPT-2-family model.
+constexpr const char* kHelp = R"(Generates text or code with a GPT-2-family or T5-family model.
 
-The model is a Hugging Face folder (config.json, model.safetensors, vocab.json + merges.txt
-and/or tokenizer.json); without --model, the bundled text-small or code-small, looked up in
-$HYV_MODELS_DIR when it is set, else in ../models beside the hyv binary. Text streams to stdout
-as it is made, then a newline. Sampling follows llama.cpp: penalties, top-k, top-p,
+The model is a Hugging Face folder: GPT-2 (config.json, model.safetensors, vocab.json +
+merges.txt and/or tokenizer.json) or T5 / CodeT5 (config.json, model.safetensors or
+pytorch_model.bin, and CodeT5's vocab.json + merges.txt + added tokens, or T5's spiece.model or
+tokenizer.json), used as downloaded. Without --model, the bundled text-small or code-small, looked
+up in $HYV_MODELS_DIR when it is set, else in ../models beside the hyv binary. Text streams to
+stdout as it is made, then a newline.
+
+A T5 model reads the prompt as its source (CodeT5: a docstring or comment -> code) and writes
+the answer; --beams N decodes by beam search (deterministic, --length-penalty), as CodeT5 is
+usually decoded. A prompt with a sentinel (<extra_id_0>) asks for that span: the output is the
+span, ended at the next sentinel. Code output ends with its first complete block (a function, a
+class, a braced block; --raw keeps everything the model wrote). Sampling follows llama.cpp: penalties, top-k, top-p,
 min-p, temperature; --temperature 0 is greedy. The same model, prompt, parameters and --seed
 give the same text on every run (--threads does not change it).
 
@@ -57,6 +70,9 @@ struct Options {
   std::string quantize = "none";
   int threads = 1;
   bool json = false;
+  int beams = 1;                // T5 only
+  float length_penalty = 1.0f;  // T5 beam search
+  bool raw = false;             // code: keep the output past its first complete block
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -139,52 +155,17 @@ struct Timing {
   double load_ms = 0, prefill_ms = 0, decode_ms = 0;
 };
 
-void write_json(const Options& o, const std::string& model_dir, const native::ModelDir& dir,
-                const engine::LoadedModel& m, size_t prompt_tokens,
-                const engine::GenerationSession& s, const Timing& t) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  std::string text = s.generated_text();
-  w.StartObject();
-  w.Key("text");
-  w.String(text.data(), rapidjson::SizeType(text.size()));
-  w.Key("tokens");
-  w.StartArray();
-  for (int32_t id : s.generated_tokens()) w.Int(id);
-  w.EndArray();
-  w.Key("prompt_tokens");
-  w.Uint64(prompt_tokens);
-  w.Key("generated_tokens");
-  w.Uint64(s.generated_tokens().size());
-  w.Key("finish_reason");
-  w.String(engine::to_string(s.finish_reason()));
-  w.Key("timing");
-  w.StartObject();
-  w.Key("load_ms");
-  w.Double(t.load_ms);
-  w.Key("prefill_ms");
-  w.Double(t.prefill_ms);
-  w.Key("decode_ms");
-  w.Double(t.decode_ms);
-  w.Key("decode_tokens_per_s");
-  size_t decoded = s.generated_tokens().size();
-  if (decoded > 1 && t.decode_ms > 0) {
-    w.Double(double(decoded - 1) / (t.decode_ms / 1000.0));
-  } else {
-    w.Null();
-  }
-  w.EndObject();
-  w.Key("model");
-  w.StartObject();
-  w.Key("path");
-  w.String(model_dir);
-  w.Key("sha256");
-  w.String(dir.safetensors_sha256());
-  w.Key("parameters");
-  w.Int64(m.model.parameter_count());
-  w.Key("weights");
-  w.String(o.quantize == "q8" ? "q8" : "f32");
-  w.EndObject();
+// What either architecture's run produced, for --json.
+struct Outcome {
+  std::string text;
+  std::vector<int32_t> tokens;
+  size_t prompt_tokens = 0;
+  std::string finish_reason;
+  int64_t parameters = 0;
+  std::string architecture;
+};
+
+void write_params(rapidjson::Writer<rapidjson::StringBuffer>& w, const Options& o) {
   w.Key("params");
   w.StartObject();
   w.Key("kind");
@@ -214,12 +195,225 @@ void write_json(const Options& o, const std::string& model_dir, const native::Mo
   w.StartArray();
   for (const auto& s : r.stop) w.String(s);
   w.EndArray();
+  w.Key("beams");
+  w.Int(o.beams);
+  w.Key("length_penalty");
+  w.Double(shortest(o.length_penalty));
   w.Key("threads");
   w.Int(o.threads);
   w.EndObject();
+}
+
+void write_json(const Options& o, const native::ModelDir& dir, const Outcome& out,
+                const Timing& t) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("text");
+  w.String(out.text.data(), rapidjson::SizeType(out.text.size()));
+  w.Key("tokens");
+  w.StartArray();
+  for (int32_t id : out.tokens) w.Int(id);
+  w.EndArray();
+  w.Key("prompt_tokens");
+  w.Uint64(out.prompt_tokens);
+  w.Key("generated_tokens");
+  w.Uint64(out.tokens.size());
+  w.Key("finish_reason");
+  w.String(out.finish_reason);
+  w.Key("timing");
+  w.StartObject();
+  w.Key("load_ms");
+  w.Double(t.load_ms);
+  w.Key("prefill_ms");
+  w.Double(t.prefill_ms);
+  w.Key("decode_ms");
+  w.Double(t.decode_ms);
+  w.Key("decode_tokens_per_s");
+  size_t decoded = out.tokens.size();
+  if (decoded > 1 && t.decode_ms > 0) {
+    w.Double(double(decoded - 1) / (t.decode_ms / 1000.0));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  w.Key("model");
+  w.StartObject();
+  w.Key("path");
+  w.String(dir.path());
+  w.Key("architecture");
+  w.String(out.architecture);
+  w.Key("sha256");
+  w.String(dir.safetensors_sha256());
+  w.Key("parameters");
+  w.Int64(out.parameters);
+  w.Key("weights");
+  w.String(o.quantize == "q8" ? "q8" : "f32");
+  w.EndObject();
+  write_params(w, o);
   w.EndObject();
   std::fwrite(buf.GetString(), 1, buf.GetSize(), stdout);
   std::fputc('\n', stdout);
+}
+
+std::unique_ptr<native::ThreadPool> make_pool(const Options& o) {
+  int threads = resolve_threads(o.threads);
+  if (threads <= 1) return nullptr;
+  auto pool = native::ThreadPool::create(threads);
+  if (!pool.ok()) fail("--threads " + std::to_string(o.threads) + ": " + pool.status().message());
+  return std::move(pool).value();
+}
+
+// Prints a session's text as its steps return it. Code (unless --raw) is cut at its first
+// complete block: whole lines are printed once they are known to belong to it, and
+// block_complete() says when a later line has ended it, so generation can stop there.
+class OutputStream {
+ public:
+  OutputStream(bool print, bool first_block) : print_(print), first_block_(first_block) {}
+
+  void add(const std::string& step_text, bool final) {
+    all_ += step_text;
+    size_t begin = 0, upto = all_.size();
+    if (first_block_) {
+      service::CodeBlock b = service::first_code_block(all_);
+      complete_ = b.complete;
+      begin = b.begin;  // fixed once the block's first line has begun
+      size_t newline = all_.rfind('\n');
+      size_t whole_lines = newline == std::string::npos ? 0 : newline;
+      upto = std::max(begin, b.complete || final ? b.end : std::min(b.end, whole_lines));
+    }
+    if (print_ && upto > begin + shown_.size()) {
+      std::fwrite(all_.data() + begin + shown_.size(), 1, upto - begin - shown_.size(), stdout);
+      std::fflush(stdout);
+    }
+    shown_.assign(all_, begin, upto - begin);
+  }
+  bool block_complete() const { return complete_; }
+  const std::string& text() const { return shown_; }
+
+ private:
+  bool print_, first_block_;
+  bool complete_ = false;
+  std::string all_, shown_;
+};
+
+bool keep_first_block(const Options& o, bool infilling) {
+  return o.kind == "code" && !o.raw && !infilling;
+}
+
+void run_gpt2(Options& o, const std::string& prompt, const native::ModelDir& dir, Timing& timing,
+              std::chrono::steady_clock::time_point t0) {
+  if (o.beams != 1) fail("--beams: beam search needs a T5-family model; this one is GPT-2");
+  auto weights = o.quantize == "q8" ? engine::WeightType::q8 : engine::WeightType::f32;
+  auto loaded = engine::load_model_folder(dir.files(), weights);
+  if (!loaded.ok()) fail(dir.path() + ": " + loaded.status().message());
+  const engine::LoadedModel& m = loaded.value();
+  timing.load_ms = ms_since(t0);
+
+  engine::GenerationRequest request;
+  request.prompt = m.tokenizer.encode(prompt);
+  request.sampling = sampling(o);
+  request.max_tokens = o.request.max_tokens;
+  request.stop = o.request.stop;
+  size_t prompt_tokens = request.prompt.size();
+  auto started = engine::GenerationSession::start(m.model, m.tokenizer, std::move(request));
+  if (!started.ok()) fail(started.status().message());
+  engine::GenerationSession& session = started.value();
+  std::unique_ptr<native::ThreadPool> pool = make_pool(o);
+
+  // One token per step, so text reaches the terminal as soon as it is known.
+  OutputStream stream(!o.json, keep_first_block(o, false));
+  bool first = true;
+  while (!session.done() && !stream.block_complete()) {
+    auto t = std::chrono::steady_clock::now();
+    auto out = session.step(engine::StepBudget::tokens(1), pool.get());
+    if (!out.ok()) fail(out.status().message());
+    (first ? timing.prefill_ms : timing.decode_ms) += ms_since(t);
+    first = false;
+    stream.add(out.value().text, session.done());
+  }
+  if (o.json) {
+    Outcome r{stream.text(),
+              session.generated_tokens(),
+              prompt_tokens,
+              stream.block_complete() ? "code_block" : engine::to_string(session.finish_reason()),
+              m.model.parameter_count(),
+              "gpt2"};
+    write_json(o, dir, r, timing);
+  } else {
+    std::fputc('\n', stdout);
+  }
+}
+
+// CodeT5's and T5's sentinels, <extra_id_0> up.
+std::vector<int32_t> sentinel_ids(const engine::T5Tokenizer& tok) {
+  std::vector<int32_t> ids;
+  for (int n = 0; n < 10000; ++n) {
+    auto id = tok.token_id("<extra_id_" + std::to_string(n) + ">");
+    if (!id || !tok.is_special(*id)) break;
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Span infilling: the answer to a source with a sentinel starts with that sentinel and ends
+// at the next one; every other sentinel ends generation.
+std::vector<int32_t> infill_end_tokens(const engine::T5Tokenizer& tok,
+                                       const std::vector<int32_t>& source) {
+  std::vector<int32_t> sentinels = sentinel_ids(tok);
+  auto first = std::find_first_of(source.begin(), source.end(), sentinels.begin(), sentinels.end());
+  if (first == source.end()) return {};
+  std::vector<int32_t> end;
+  for (int32_t id : sentinels) {
+    if (id != *first) end.push_back(id);
+  }
+  return end;
+}
+
+void run_t5(Options& o, const std::string& prompt, const native::ModelDir& dir, Timing& timing,
+            std::chrono::steady_clock::time_point t0) {
+  auto weights = o.quantize == "q8" ? engine::WeightType::q8 : engine::WeightType::f32;
+  auto loaded = engine::load_t5_folder(dir.files(), weights);
+  if (!loaded.ok()) fail(dir.path() + ": " + loaded.status().message());
+  const engine::LoadedT5& m = loaded.value();
+  timing.load_ms = ms_since(t0);
+
+  engine::T5Request request;
+  request.source = m.tokenizer.encode_source(prompt);
+  request.sampling = sampling(o);
+  request.max_tokens = o.request.max_tokens;
+  request.stop = o.request.stop;
+  request.beams = o.beams;
+  request.length_penalty = o.length_penalty;
+  request.end_tokens = infill_end_tokens(m.tokenizer, request.source);
+  const bool infilling = !request.end_tokens.empty();
+  size_t prompt_tokens = request.source.size();
+  auto started = engine::T5Session::start(m.model, m.tokenizer, std::move(request));
+  if (!started.ok()) fail(started.status().message());
+  engine::T5Session& session = started.value();
+  std::unique_ptr<native::ThreadPool> pool = make_pool(o);
+
+  OutputStream stream(!o.json, keep_first_block(o, infilling));
+  bool first = true;
+  while (!session.done() && !stream.block_complete()) {
+    auto t = std::chrono::steady_clock::now();
+    auto out = session.step(engine::StepBudget::tokens(1), pool.get());
+    if (!out.ok()) fail(out.status().message());
+    (first ? timing.prefill_ms : timing.decode_ms) += ms_since(t);
+    first = false;
+    stream.add(out.value().text, session.done());
+  }
+  if (o.json) {
+    Outcome r{stream.text(),
+              session.generated_tokens(),
+              prompt_tokens,
+              stream.block_complete() ? "code_block" : engine::to_string(session.finish_reason()),
+              m.model.parameter_count(),
+              "t5"};
+    write_json(o, dir, r, timing);
+  } else {
+    std::fputc('\n', stdout);
+  }
 }
 
 void run(Options& o) {
@@ -236,49 +430,11 @@ void run(Options& o) {
   auto t0 = std::chrono::steady_clock::now();
   auto dir = native::ModelDir::open(model_dir);
   if (!dir.ok()) fail(dir.status().message());
-  auto weights = o.quantize == "q8" ? engine::WeightType::q8 : engine::WeightType::f32;
-  auto loaded = engine::load_model_folder(dir.value().files(), weights);
-  if (!loaded.ok()) fail(model_dir + ": " + loaded.status().message());
-  const engine::LoadedModel& m = loaded.value();
   Timing timing;
-  timing.load_ms = ms_since(t0);
-
-  engine::GenerationRequest request;
-  request.prompt = m.tokenizer.encode(prompt);
-  request.sampling = sampling(o);
-  request.max_tokens = o.request.max_tokens;
-  request.stop = o.request.stop;
-  size_t prompt_tokens = request.prompt.size();
-  auto started = engine::GenerationSession::start(m.model, m.tokenizer, std::move(request));
-  if (!started.ok()) fail(started.status().message());
-  engine::GenerationSession& session = started.value();
-
-  int threads = resolve_threads(o.threads);
-  std::unique_ptr<native::ThreadPool> pool;
-  if (threads > 1) {
-    auto started_pool = native::ThreadPool::create(threads);
-    if (!started_pool.ok())
-      fail("--threads " + std::to_string(o.threads) + ": " + started_pool.status().message());
-    pool = std::move(started_pool).value();
-  }
-
-  // One token per step, so text reaches the terminal as soon as it is known.
-  bool first = true;
-  while (!session.done()) {
-    auto t = std::chrono::steady_clock::now();
-    auto out = session.step(engine::StepBudget::tokens(1), pool.get());
-    if (!out.ok()) fail(out.status().message());
-    (first ? timing.prefill_ms : timing.decode_ms) += ms_since(t);
-    first = false;
-    if (!o.json && !out.value().text.empty()) {
-      std::fwrite(out.value().text.data(), 1, out.value().text.size(), stdout);
-      std::fflush(stdout);
-    }
-  }
-  if (o.json) {
-    write_json(o, model_dir, dir.value(), m, prompt_tokens, session, timing);
+  if (dir.value().is_t5()) {
+    run_t5(o, prompt, dir.value(), timing, t0);
   } else {
-    std::fputc('\n', stdout);
+    run_gpt2(o, prompt, dir.value(), timing, t0);
   }
   std::fflush(stdout);
 }
@@ -329,6 +485,15 @@ Registration reg("generate", [](CLI::App& app) {
                   "Threads for the forward pass (default 1; 0 = one per core, at most 256)")
       ->capture_default_str()
       ->transform(whole_number(0, kMaxThreads));
+  cmd->add_option("--beams", o->beams,
+                  "T5: beam search with N beams (1 = sample as the other flags say; at most 16)")
+      ->capture_default_str()
+      ->transform(whole_number(1, engine::T5Request::kMaxBeams));
+  cmd->add_option("--length-penalty", o->length_penalty,
+                  "T5 beam search: a hypothesis scores log-prob / length^P")
+      ->capture_default_str()
+      ->transform(finite_number());
+  cmd->add_flag("--raw", o->raw, "code: keep all the output, not only its first complete block");
   cmd->add_flag("--json", o->json, "Print one JSON object (text, ids, timing, model sha256)");
   cmd->callback([o] { run(*o); });
 });

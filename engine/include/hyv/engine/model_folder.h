@@ -18,12 +18,21 @@
 
 namespace hyv::engine {
 
+// Every file a GPT-2 or T5 folder may hold; a loader reads the ones its architecture uses
+// (t5_folder.h for T5).
 struct ModelFolderFiles {
   Bytes config_json;
   Bytes safetensors;
   Bytes vocab_json;
   Bytes merges_txt;
   Bytes tokenizer_json;
+  // T5 folders: torch.save's zip (GPT-2 folders need model.safetensors), a RoBERTa-style
+  // tokenizer's (CodeT5's) added and special tokens, T5's SentencePiece model.
+  Bytes pytorch_model_bin;
+  Bytes added_tokens_json;
+  Bytes special_tokens_map_json;
+  Bytes tokenizer_config_json;
+  Bytes spiece_model;
 };
 
 struct LoadedModel {

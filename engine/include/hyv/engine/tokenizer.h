@@ -26,16 +26,42 @@
 
 namespace hyv::engine {
 
+// A token matched literally in text before BPE runs, as Hugging Face's added tokens are: the
+// specials of a RoBERTa-style folder (<s>, </s>, <mask>, ...) and CodeT5's <extra_id_N> sentinels.
+// hyv::engine::parse_added_tokens (added_tokens.h) makes them from a folder's JSON files.
+struct BpeAddedToken {
+  std::string content;  // UTF-8, matched byte for byte
+  int32_t id = -1;      // -1: the id vocab.json gives `content`
+  bool special = true;  // dropped from output text, as skip_special_tokens does
+  // Hugging Face's AddedToken flags: the match also takes the white space (Unicode White_Space)
+  // to its left / right, so "a <mask>" is ["a", "<mask>"] and not ["a", " ", "<mask>"].
+  bool lstrip = false;
+  bool rstrip = false;
+  std::string where;  // file and entry it came from, for error messages
+};
+
+struct BpeAddedTokens {
+  std::vector<BpeAddedToken> tokens;
+};
+
 class BpeTokenizer {
  public:
   // GPT-2's vocab.json (token -> id) and merges.txt (ranked pairs, optional "#version" line).
   // Entries spelled <|name|> (GPT-2's <|endoftext|>) are the special tokens.
   static Result<BpeTokenizer> from_vocab_merges(std::string_view vocab_json,
                                                 std::string_view merges_txt);
+  // A RoBERTa-style folder (Salesforce/codet5-small's): vocab.json and merges.txt as above, but
+  // the special and added tokens are exactly `added` (vocab.json's <|name|> entries are then plain
+  // tokens). A token's id must not be taken by another token of vocab.json or of `added`, and its
+  // content must not be a vocab.json token under another id. Ids above vocab.json's are new tokens.
+  static Result<BpeTokenizer> from_vocab_merges(std::string_view vocab_json,
+                                                std::string_view merges_txt,
+                                                const BpeAddedTokens& added);
   // A Hugging Face tokenizer.json with a BPE model and ByteLevel pre-tokenizer; merges may be
-  // "left right" strings or [left, right] pairs. Every entry of added_tokens is a special token
-  // (their lstrip/rstrip/single_word flags are not applied), and ByteLevel's add_prefix_space is
-  // not applied (GPT-2-family files set it false).
+  // "left right" strings or [left, right] pairs. Every entry of added_tokens is matched literally
+  // with its lstrip/rstrip flags (single_word is not applied) and is special unless it says
+  // "special": false; ByteLevel's add_prefix_space is not applied (GPT-2-family files set it
+  // false).
   // Errors of both loaders name the file and the entry or line, e.g. "merges.txt line 12: ...".
   static Result<BpeTokenizer> from_tokenizer_json(std::string_view tokenizer_json);
   // From raw parts, as the trainer makes them: token_bytes[id] is the byte string of token id
@@ -51,7 +77,10 @@ class BpeTokenizer {
   // The raw bytes one token stands for ("" for an unknown id).
   std::string token_bytes(int32_t id) const;
   std::optional<int32_t> token_id(std::string_view token) const;  // by its vocab.json string
-  int vocab_size() const;
+  // Whether id is a special token (</s>, <pad>, a sentinel, <|endoftext|>): generation leaves
+  // these out of the text it shows, as Hugging Face's skip_special_tokens does.
+  bool is_special(int32_t id) const;
+  int vocab_size() const;  // one past the highest id, added tokens included
 
   // Serialised forms, for writing a trained tokenizer as a model folder.
   std::string to_vocab_json() const;

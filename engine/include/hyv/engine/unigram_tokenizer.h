@@ -55,6 +55,10 @@ class UnigramTokenizer {
   std::string piece(int32_t id) const;                            // "" for an id out of range
   std::optional<int32_t> piece_id(std::string_view piece) const;  // any piece, control ones too
   int vocab_size() const;
+  // Control pieces (</s>, <pad>, <extra_id_0>...) decode to nothing; a byte piece (<0x41>) is one
+  // byte of a UTF-8 sequence that decode() joins with its neighbours.
+  bool is_control(int32_t id) const;
+  bool is_byte(int32_t id) const;
   // As SentencePiece's unk_id(), pad_id(), eos_id(), bos_id(): the control piece named <pad>,
   // </s>, <s> (or as trainer_spec names them), -1 when the model has none.
   int32_t unk_id() const;
