@@ -301,6 +301,34 @@ bool keep_first_block(const Options& o, bool infilling) {
   return o.kind == "code" && !o.raw && !infilling;
 }
 
+// Steps a session (GenerationSession or T5Session) one token at a time, so text reaches the
+// terminal as soon as it is known, until it is done or its code's first block is; then prints
+// the JSON, or ends the line.
+template <class Session>
+void drive(Session& session, const Options& o, const native::ModelDir& dir, bool first_block,
+           Outcome& r, Timing& timing) {
+  std::unique_ptr<native::ThreadPool> pool = make_pool(o);
+  OutputStream stream(!o.json, first_block);
+  bool first = true;
+  while (!session.done() && !stream.block_complete()) {
+    auto t = std::chrono::steady_clock::now();
+    auto out = session.step(engine::StepBudget::tokens(1), pool.get());
+    if (!out.ok()) fail(out.status().message());
+    (first ? timing.prefill_ms : timing.decode_ms) += ms_since(t);
+    first = false;
+    stream.add(out.value().text, session.done());
+  }
+  if (!o.json) {
+    std::fputc('\n', stdout);
+    return;
+  }
+  r.text = stream.text();
+  r.tokens = session.generated_tokens();
+  r.finish_reason =
+      stream.block_complete() ? "code_block" : engine::to_string(session.finish_reason());
+  write_json(o, dir, r, timing);
+}
+
 void run_gpt2(Options& o, const std::string& prompt, const native::ModelDir& dir, Timing& timing,
               std::chrono::steady_clock::time_point t0) {
   if (o.beams != 1) fail("--beams: beam search needs a T5-family model; this one is GPT-2");
@@ -319,30 +347,8 @@ void run_gpt2(Options& o, const std::string& prompt, const native::ModelDir& dir
   auto started = engine::GenerationSession::start(m.model, m.tokenizer, std::move(request));
   if (!started.ok()) fail(started.status().message());
   engine::GenerationSession& session = started.value();
-  std::unique_ptr<native::ThreadPool> pool = make_pool(o);
-
-  // One token per step, so text reaches the terminal as soon as it is known.
-  OutputStream stream(!o.json, keep_first_block(o, false));
-  bool first = true;
-  while (!session.done() && !stream.block_complete()) {
-    auto t = std::chrono::steady_clock::now();
-    auto out = session.step(engine::StepBudget::tokens(1), pool.get());
-    if (!out.ok()) fail(out.status().message());
-    (first ? timing.prefill_ms : timing.decode_ms) += ms_since(t);
-    first = false;
-    stream.add(out.value().text, session.done());
-  }
-  if (o.json) {
-    Outcome r{stream.text(),
-              session.generated_tokens(),
-              prompt_tokens,
-              stream.block_complete() ? "code_block" : engine::to_string(session.finish_reason()),
-              m.model.parameter_count(),
-              "gpt2"};
-    write_json(o, dir, r, timing);
-  } else {
-    std::fputc('\n', stdout);
-  }
+  Outcome r{"", {}, prompt_tokens, "", m.model.parameter_count(), "gpt2"};
+  drive(session, o, dir, keep_first_block(o, false), r, timing);
 }
 
 // CodeT5's and T5's sentinels, <extra_id_0> up.
@@ -391,29 +397,8 @@ void run_t5(Options& o, const std::string& prompt, const native::ModelDir& dir, 
   auto started = engine::T5Session::start(m.model, m.tokenizer, std::move(request));
   if (!started.ok()) fail(started.status().message());
   engine::T5Session& session = started.value();
-  std::unique_ptr<native::ThreadPool> pool = make_pool(o);
-
-  OutputStream stream(!o.json, keep_first_block(o, infilling));
-  bool first = true;
-  while (!session.done() && !stream.block_complete()) {
-    auto t = std::chrono::steady_clock::now();
-    auto out = session.step(engine::StepBudget::tokens(1), pool.get());
-    if (!out.ok()) fail(out.status().message());
-    (first ? timing.prefill_ms : timing.decode_ms) += ms_since(t);
-    first = false;
-    stream.add(out.value().text, session.done());
-  }
-  if (o.json) {
-    Outcome r{stream.text(),
-              session.generated_tokens(),
-              prompt_tokens,
-              stream.block_complete() ? "code_block" : engine::to_string(session.finish_reason()),
-              m.model.parameter_count(),
-              "t5"};
-    write_json(o, dir, r, timing);
-  } else {
-    std::fputc('\n', stdout);
-  }
+  Outcome r{"", {}, prompt_tokens, "", m.model.parameter_count(), "t5"};
+  drive(session, o, dir, keep_first_block(o, infilling), r, timing);
 }
 
 void run(Options& o) {
